@@ -101,8 +101,24 @@ public final class ClientCommand implements Callable<Integer> {
             ModelClient modelClient = new ModelClient(model, data, null, run.training(), SimulationRunner.clientSeed(run.seed(), share[0]),
                     state);
             if (flower != null) {
+                if (SimulationRunner.federatedStandardization(run)) {
+                    throw new ConfigException("--flower: Flower's protocol cannot carry the federated standardisation exchange; "
+                            + "set data.standardize = false (and standardise the features beforehand) to join a Flower server");
+                }
                 return runFlower(c, clientId, spec, modelClient, state, run, partition, data.size(), t0);
             }
+            java.util.function.Function<Dataset, io.hanse.client.Client> chain = rows -> SimulationRunner.secureClient(
+                    new LoggingClient(SimulationRunner.privateClient(rows == data ? modelClient
+                            : new ModelClient(model, rows, null, run.training(), SimulationRunner.clientSeed(run.seed(), share[0]), state), run),
+                            System.out),
+                    state, run, line -> {
+                        System.out.println(line);
+                        System.out.flush();
+                    });
+            // with data.standardize the client holds its raw rows until the server sends the federation's statistics
+            io.hanse.client.Client client = SimulationRunner.federatedStandardization(run)
+                    ? new io.hanse.datasets.StandardizationExchange.StandardizingClient(data, chain::apply)
+                    : chain.apply(data);
             GrpcClientRuntime.Builder b = GrpcClientRuntime.builder()
                     .target(c.server())
                     .clientId(clientId)
@@ -123,11 +139,7 @@ public final class ClientCommand implements Callable<Integer> {
             }
             try (GrpcClientRuntime runtime = b.build()) {
                 System.out.printf(Locale.ROOT, "client %s: ready after %.1f s%n", clientId, (System.nanoTime() - t0) / 1e9);
-                int exit = runtime.run(SimulationRunner.secureClient(new LoggingClient(SimulationRunner.privateClient(modelClient, run), System.out),
-                        state, run, line -> {
-                            System.out.println(line);
-                            System.out.flush();
-                        }));
+                int exit = runtime.run(client);
                 System.out.printf(Locale.ROOT, "client %s: finished with exit code %d, sent %d and received %d parameter bytes, peak RSS %.0f MiB%n",
                         clientId, exit, runtime.parameterBytesSent(), runtime.parameterBytesReceived(),
                         ResourceUsage.peakRssBytes() / (1024.0 * 1024.0));

@@ -100,9 +100,7 @@ public final class ServerCommand implements Callable<Integer> {
         String configJson = new ObjectMapper().writeValueAsString(stateRelevant(run.source()));
         Path outDir = run.outputDir() == null ? null : Path.of(run.outputDir());
 
-        try (ServerState state = ServerState.open(Path.of(s.stateDir()), configJson, run.seed(), run.rounds(), resume);
-             CentralizedEvaluator evaluator = new CentralizedEvaluator(engine.create(spec, run.seed(), run.simulation().intraOpThreads()),
-                     test, 1000, run.strategy().evaluateEvery())) {
+        try (ServerState state = ServerState.open(Path.of(s.stateDir()), configJson, run.seed(), run.rounds(), resume)) {
             ClientManager clients = new ClientManager();
             GrpcFederationServer.Builder b = GrpcFederationServer.builder()
                     .bind(s.address(), s.port())
@@ -128,6 +126,12 @@ public final class ServerCommand implements Callable<Integer> {
                         s.tlsCert() == null ? "plaintext" : s.tlsClientCa() == null ? "TLS" : "mutual TLS",
                         s.tokens() == null ? ", no client authentication" : ", token authentication", minAvailable(run));
                 System.out.flush();
+                Dataset evalSet = test;
+                if (SimulationRunner.federatedStandardization(run)) {
+                    evalSet = standardizeWithClients(run, clients, test);
+                }
+                try (CentralizedEvaluator evaluator = new CentralizedEvaluator(engine.create(spec, run.seed(), run.simulation().intraOpThreads()),
+                        evalSet, 1000, run.strategy().evaluateEvery())) {
                 io.hanse.strategy.Strategy strategy = SimulationRunner.serverStrategy(run, spec, evaluator);
                 ServerConfig serverConfig = SimulationRunner.serverConfig(run)
                         .withMinAvailableClients(minAvailable(run), Server.seconds(s.waitForClients()));
@@ -199,9 +203,30 @@ public final class ServerCommand implements Callable<Integer> {
                     Summary.write(outDir.resolve("summary.json"), summary);
                     Summary.writeReport(outDir, run);
                 }
+                }
             }
         }
         return 0;
+    }
+
+    /**
+     * Federated standardisation before the first round: waits for all {@code partition.clients} clients, has each
+     * report its row count and per-feature sums and sums of squares, sends everyone the combined means and
+     * divisors, and returns the test set standardised with them. Runs again after a restart (it is idempotent).
+     */
+    private static Dataset standardizeWithClients(RunConfig run, ClientManager clients, Dataset rawTest) throws InterruptedException {
+        int k = run.partition().clients();
+        System.out.printf(Locale.ROOT, "federated standardisation: waiting for all %d clients%n", k);
+        if (!clients.waitFor(k, Server.seconds(run.server().waitForClients()))) {
+            throw new ConfigException("federated standardisation (data.standardize = true) needs all partition.clients = " + k
+                    + " clients, but only " + clients.numAvailable() + " connected within server.wait_for_clients = "
+                    + run.server().waitForClients() + " s");
+        }
+        io.hanse.datasets.FederatedStandardizer fs = io.hanse.datasets.StandardizationExchange.run(clients.all(), rawTest.featureSize(),
+                Server.seconds(run.strategy().roundTimeoutSeconds()));
+        System.out.printf(Locale.ROOT, "federated standardisation: %d features over %d rows at %d clients%n", rawTest.featureSize(),
+                fs.count(), clients.all().size());
+        return fs.apply(rawTest);
     }
 
     /** Flower's legacy FlowerService/Join on server.flower_port, feeding the same ClientManager; null when unset. */

@@ -135,6 +135,10 @@ public final class SimulationRunner {
      * the returned training split is already cut to {@code data.train_limit}.
      */
     static TrainTestSplit.Split tabular(RunConfig config) throws IOException {
+        return tabular(config, config.data().standardize());
+    }
+
+    private static TrainTestSplit.Split tabular(RunConfig config, boolean standardize) throws IOException {
         RunConfig.Data d = config.data();
         long seed = config.seed();
         Path file = Path.of(d.path());
@@ -160,9 +164,27 @@ public final class SimulationRunner {
         TrainTestSplit.Split split = all.isClassification()
                 ? TrainTestSplit.stratified(all, d.testFraction(), seed)
                 : TrainTestSplit.split(all, d.testFraction(), seed);
-        if (!d.standardize()) {
+        if (!standardize) {
             return split;
         }
+        return standardized(config, split);
+    }
+
+    /** True when clients must standardise their features with statistics totalled over all of them. */
+    public static boolean federatedStandardization(RunConfig config) {
+        return config.data().dataset().equals("tabular") && config.data().standardize();
+    }
+
+    /** The table split into train and test, not standardised: what the sites and the server hold before any exchange. */
+    static TrainTestSplit.Split tabularRaw(RunConfig config) throws IOException {
+        RunConfig.Data d = config.data();
+        TrainTestSplit.Split split = tabular(config, false);
+        return new TrainTestSplit.Split(limit(split.train(), d.trainLimit()), split.test());
+    }
+
+    private static TrainTestSplit.Split standardized(RunConfig config, TrainTestSplit.Split split) {
+        RunConfig.Data d = config.data();
+        long seed = config.seed();
         // Standardisation statistics come from the clients, not from the pooled training split: each client (a
         // hospital) computes its row count and per-feature sums and sums of squares on its own partition, and only
         // their totals are used, which one round of secure summation would reveal to a real federation. No client
@@ -466,7 +488,8 @@ public final class SimulationRunner {
     public static Dataset testSet(RunConfig config, Path dataDirOverride) throws IOException {
         RunConfig.Data d = config.data();
         if (d.dataset().equals("tabular")) {
-            return limit(tabular(config).test(), d.testLimit());
+            // with federated standardisation the server standardises its test set once the clients' totals are in
+            return limit((federatedStandardization(config) ? tabularRaw(config) : tabular(config)).test(), d.testLimit());
         }
         Path explicit = dataDirOverride != null ? dataDirOverride : d.dir() == null ? null : Path.of(d.dir());
         return limit(Mnist.load(d.dataset(), Mnist.Split.TEST, explicit, DataDirectory.fromEnvironment()), d.testLimit());
@@ -483,12 +506,10 @@ public final class SimulationRunner {
             throw new ConfigException("partition " + index + "/" + p.clients() + " is invalid, allowed: 0 .. " + (p.clients() - 1));
         }
         if (d.dataset().equals("tabular")) {
-            // LIMITATION: a client process standardises its partition with the statistics of *all* partitions, which
-            // it computes itself from the config's partition of the same file (so it reads every client's rows here).
-            // This keeps its data identical to the simulation's; a real deployment, where each hospital holds only its
-            // own rows, needs one extra exchange round before training: send SiteStatistics.of(own partition) for
-            // secure summation and standardise with FederatedStandardizer.combine of the totals. Not implemented yet.
-            Dataset train = limit(tabular(config).train(), d.trainLimit());
+            // The client's raw rows: with data.standardize the client (StandardizationExchange.StandardizingClient)
+            // standardises them once the server sends the totals of all clients' statistics, as a hospital holding only
+            // its own rows would. The file stands in for the site's own store; the partition equals the simulation's.
+            Dataset train = tabularRaw(config).train();
             return train.view(partitioner(p).partition(train, p.clients(), config.seed())[index]);
         }
         Path explicit = dataDirOverride != null ? dataDirOverride : d.dir() == null ? null : Path.of(d.dir());
