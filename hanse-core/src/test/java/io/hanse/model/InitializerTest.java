@@ -5,6 +5,7 @@ import io.hanse.core.Parameters;
 import io.hanse.core.TensorSpec;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,6 +74,27 @@ class InitializerTest {
             assertEquals(0f, v);
         }
         assertEquals(0f, p.tensor(2)[0]);
+    }
+
+    @Test
+    void glorotUniform_setsGammasToOne_lstmForgetBiasesToOne_andLeavesOtherTensorsAsBefore() {
+        // Prepare: the same kernels with and without rank-1 tensors in between draw the same numbers
+        ParameterLayout layout = ParameterLayout.of(TensorSpec.of("0_lstm/kernel", 5, 8), TensorSpec.of("0_lstm/bias", 8),
+                TensorSpec.of("1_layer_norm/gamma", 3), TensorSpec.of("1_layer_norm/beta", 3), TensorSpec.of("2_dense/kernel", 3, 2),
+                TensorSpec.of("2_gru/bias", 6));
+        ParameterLayout kernelsOnly = ParameterLayout.of(TensorSpec.of("a", 5, 8), TensorSpec.of("b", 3, 2));
+
+        // Execute
+        Parameters p = Initializer.glorotUniform(layout, 9);
+        Parameters q = Initializer.glorotUniform(kernelsOnly, 9);
+
+        // Assert
+        assertArrayEquals(new float[]{0, 0, 1, 1, 0, 0, 0, 0}, p.tensor(1), "lstm gates i, f, c, o: forget bias 1");
+        assertArrayEquals(new float[]{1, 1, 1}, p.tensor(2));
+        assertArrayEquals(new float[3], p.tensor(3));
+        assertArrayEquals(new float[6], p.tensor(5));
+        assertArrayEquals(q.tensor(0), p.tensor(0));
+        assertArrayEquals(q.tensor(1), p.tensor(4));
     }
 
     private static double sumSquares(float[] v) {

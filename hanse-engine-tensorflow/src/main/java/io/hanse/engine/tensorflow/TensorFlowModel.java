@@ -28,6 +28,10 @@ import org.tensorflow.ndarray.buffer.LongDataBuffer;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Stack;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.train.ApplyMomentum;
 import org.tensorflow.proto.ConfigProto;
@@ -67,6 +71,16 @@ import java.util.SplittableRandom;
  * call, with or without weight decay) are built lazily on first use and kept, since a pooled model is
  * reused by many clients; TensorFlow extends the running session with them.
  *
+ * <p><b>Sequence layers.</b> Embeddings are {@code GatherV2} on ids cast to int32 and clipped to the
+ * vocabulary. LSTM and GRU layers are unrolled statically over T with MatMul, Split, Slice, Sigmoid, Tanh,
+ * Mul and Add (the input's projection for all steps is one MatMul); attention uses {@code BatchMatMulV3}
+ * with the heads as a batch dimension and {@code Softmax}; layer norm uses Mean and Rsqrt. TensorFlow's
+ * C++ gradient registry has gradients for all of these (GatherV2 included, giving a dense table gradient),
+ * so {@link Graph#addGradients} needs no custom gradient; {@code GradientCheckTest} checks every layer
+ * against central differences. Models with recurrent or attention layers run one step per session call
+ * by default (see {@link #unroll()}): their step graph is large (char_lstm: about 0.8 s to build one
+ * step, 6 s for K=8) and a step costs tens of milliseconds, so unrolling saves nothing.
+ *
  * <p><b>Losses and optimizers.</b> Class labels are fed as ints and one-hot encoded in the graph, because
  * TensorFlow's C++ gradient registry (used by {@link Graph#addGradients}) has no gradient for the sparse
  * cross-entropy op. Weight decay adds {@code weightDecay * L2Loss(w)} ({@code = weightDecay/2 * sum w^2})
@@ -94,6 +108,9 @@ final class TensorFlowModel implements TrainableModel {
     /** Default number of optimizer steps per session call for runs of full minibatches. */
     static final int DEFAULT_UNROLL = Integer.getInteger("hanse.tensorflow.unroll", 8);
 
+    /** Whether {@code hanse.tensorflow.unroll} was set, which then applies to sequence models too. */
+    private static final boolean UNROLL_SET = System.getProperty("hanse.tensorflow.unroll") != null;
+
     /** Most input values (floats) one unrolled session call is fed: 4 MiB. */
     static final long MAX_BLOCK_VALUES = 1L << 20;
 
@@ -104,6 +121,8 @@ final class TensorFlowModel implements TrainableModel {
     private final int inputSize;
     private final int numOutputs;
     private final boolean classification;
+    /** Language model: every position predicts the next token (see {@link Loss#NEXT_TOKEN_CROSS_ENTROPY}). */
+    private final boolean nextToken;
     private final int numDropout;
 
     private final Graph graph;
@@ -135,7 +154,9 @@ final class TensorFlowModel implements TrainableModel {
     private List<Placeholder<TFloat32>> correctionInputs;
     private Op assignCorrections;
     private EvalGraph evalGraph;
-    private int unroll = Math.max(1, DEFAULT_UNROLL);
+    private int unroll;
+    /** Loss and gradients for one batch, for gradient checks; built on first use. */
+    private GradientGraph gradientGraph;
     private boolean closed;
 
     TensorFlowModel(ModelSpec spec, long seed, int intraOpThreads) {
@@ -143,8 +164,13 @@ final class TensorFlowModel implements TrainableModel {
         this.layout = spec.layout();
         this.inputSize = spec.inputSize();
         this.numOutputs = spec.numOutputs();
-        this.classification = spec.loss() == Loss.SOFTMAX_CROSS_ENTROPY;
-        this.numDropout = (int) spec.layers().stream().filter(l -> l instanceof Layer.Dropout).count();
+        this.classification = spec.loss() != Loss.MEAN_SQUARED_ERROR;
+        this.nextToken = spec.loss() == Loss.NEXT_TOKEN_CROSS_ENTROPY;
+        this.numDropout = dropoutSites(spec);
+        // Recurrent and attention layers are unrolled over T in the graph, so K steps per call would
+        // multiply an already large graph (char_lstm: ~10^4 ops per step) for no gain: one step of such a
+        // model costs far more than the session call's overhead that unrolling saves.
+        this.unroll = spec.hasSequenceLayers() && !UNROLL_SET ? 1 : Math.max(1, DEFAULT_UNROLL);
         this.graph = new Graph();
         Session s = null;
         try {
@@ -624,7 +650,7 @@ final class TensorFlowModel implements TrainableModel {
                     wOutputs[i] = read.asOutput();
                 }
                 Operand<TFloat32> out = forward(xs.get(s), w, numDropout > 0 ? dropoutSeed : null, (long) s * numDropout);
-                Operand<TFloat32> loss = tf.math.mean(exampleLosses(out, ys.get(s)), tf.constant(0));
+                Operand<TFloat32> loss = tf.math.mean(exampleLosses(out, ys.get(s), xs.get(s)), tf.constant(0));
                 if (key.decay()) {
                     List<Operand<TFloat32>> squares = new ArrayList<>();
                     for (Operand<TFloat32> wi : w) {
@@ -819,7 +845,13 @@ final class TensorFlowModel implements TrainableModel {
         for (int i = 0; i < spec.layers().size(); i++) {
             Layer layer = spec.layers().get(i);
             int[] in = shapes.get(i);
-            if (layer instanceof Layer.Dense d) {
+            if (layer instanceof Layer.Dense d && d.perStep()) {
+                // one [d, units] kernel for every position: fold the positions into the batch
+                h = tf.reshape(h, tf.constant(new int[]{-1, in[1]}));
+                h = activate(tf.nn.biasAdd(tf.linalg.matMul(h, w.get(p)), w.get(p + 1)), d.activation());
+                h = tf.reshape(h, tf.constant(new int[]{-1, in[0], d.units()}));
+                p += 2;
+            } else if (layer instanceof Layer.Dense d) {
                 if (in.length != 1) {
                     h = tf.reshape(h, tf.constant(new int[]{-1, product(in)}));
                 }
@@ -839,18 +871,197 @@ final class TensorFlowModel implements TrainableModel {
             } else if (layer instanceof Layer.Reshape r) {
                 h = tf.reshape(h, tf.constant(batched(r.shape())));
             } else if (layer instanceof Layer.Dropout dr) {
-                if (seed != null && dr.rate() > 0) {
-                    Operand<TInt64> s = tf.math.add(seed, tf.constant(new long[]{0, seedOffset + dropout}));
-                    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(h), s);
-                    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) dr.rate())), TFloat32.class);
-                    h = tf.math.mul(h, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - dr.rate())))));
-                }
+                h = dropout(h, dr.rate(), seed, seedOffset + dropout);
                 dropout++;
+            } else if (layer instanceof Layer.Embedding e) {
+                // ids arrive as exact float32 integers; clipping keeps an id out of range from failing the
+                // session run (Gather checks its indices on the CPU)
+                Operand<TInt32> ids = tf.clipByValue(tf.dtypes.cast(h, TInt32.class), tf.constant(0), tf.constant(e.vocabSize() - 1));
+                h = tf.gather(w.get(p), ids, tf.constant(0));
+                p += 1;
+            } else if (layer instanceof Layer.LSTM r) {
+                h = lstm(h, in[0], in[1], r.units(), r.returnSequences(), w.get(p), w.get(p + 1));
+                p += 2;
+            } else if (layer instanceof Layer.GRU r) {
+                h = gru(h, in[0], in[1], r.units(), r.returnSequences(), w.get(p), w.get(p + 1));
+                p += 2;
+            } else if (layer instanceof Layer.LayerNorm n) {
+                h = layerNorm(h, in.length, w.get(p), w.get(p + 1), n.epsilon());
+                p += 2;
+            } else if (layer instanceof Layer.MultiHeadSelfAttention a) {
+                h = attention(h, in[0], in[1], a.heads(), a.keyDim(), a.causal(), w.subList(p, p + 8));
+                p += 8;
+            } else if (layer instanceof Layer.PositionalEncoding) {
+                h = tf.math.add(h, tf.constant(positionalEncoding(in[0], in[1])));
+            } else if (layer instanceof Layer.TransformerEncoder t) {
+                int steps = in[0];
+                int d = in[1];
+                // post-LN (Vaswani et al. 2017): sublayer, dropout, residual, layer norm
+                Operand<TFloat32> a = attention(h, steps, d, t.heads(), d / t.heads(), false, w.subList(p, p + 8));
+                a = dropout(a, t.dropout(), seed, seedOffset + dropout);
+                h = layerNorm(tf.math.add(h, a), 2, w.get(p + 8), w.get(p + 9), Layer.TransformerEncoder.EPSILON);
+                Operand<TFloat32> f = tf.reshape(h, tf.constant(new int[]{-1, d}));
+                f = tf.nn.relu(tf.nn.biasAdd(tf.linalg.matMul(f, w.get(p + 10)), w.get(p + 11)));
+                f = tf.nn.biasAdd(tf.linalg.matMul(f, w.get(p + 12)), w.get(p + 13));
+                f = dropout(tf.reshape(f, tf.constant(new int[]{-1, steps, d})), t.dropout(), seed, seedOffset + dropout + 1);
+                h = layerNorm(tf.math.add(h, f), 2, w.get(p + 14), w.get(p + 15), Layer.TransformerEncoder.EPSILON);
+                dropout += 2;
+                p += 16;
+            } else if (layer instanceof Layer.GlobalAveragePooling1D) {
+                h = tf.math.mean(h, tf.constant(1));
+            } else if (layer instanceof Layer.GlobalMaxPooling1D) {
+                h = tf.max(h, tf.constant(1));
             } else {
                 throw new IllegalArgumentException("layer " + i + " (" + layer + ") is not supported by the TensorFlow engine");
             }
         }
         return h;
+    }
+
+    /** Dropout sites per step, each with its own random stream: a dropout layer has one, an encoder block two. */
+    private static int dropoutSites(ModelSpec spec) {
+        int n = 0;
+        for (Layer l : spec.layers()) {
+            if (l instanceof Layer.Dropout) {
+                n++;
+            } else if (l instanceof Layer.TransformerEncoder) {
+                n += 2;
+            }
+        }
+        return n;
+    }
+
+    /** Inverted dropout with the stateless stream {@code site} of the step's seed; identity in evaluation. */
+    private Operand<TFloat32> dropout(Operand<TFloat32> h, double rate, Operand<TInt64> seed, long site) {
+        if (seed == null || rate <= 0) {
+            return h;
+        }
+        Operand<TInt64> s = tf.math.add(seed, tf.constant(new long[]{0, site}));
+        Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(h), s);
+        Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant((float) rate)), TFloat32.class);
+        return tf.math.mul(h, tf.math.mul(keep, tf.constant((float) (1.0 / (1.0 - rate)))));
+    }
+
+    /**
+     * The input's contribution to every step of a recurrent layer, bias included: one
+     * {@code [b T, d] x [d, gates]} product instead of T small ones, as {@code T} tensors {@code [b, gates]}.
+     */
+    private List<Operand<TFloat32>> inputProjection(Operand<TFloat32> x, int steps, int d, int gates, Operand<TFloat32> kernel,
+                                                    Operand<TFloat32> bias) {
+        Operand<TFloat32> wx = tf.slice(kernel, tf.constant(new int[]{0, 0}), tf.constant(new int[]{d, gates}));
+        Operand<TFloat32> xw = tf.nn.biasAdd(tf.linalg.matMul(tf.reshape(x, tf.constant(new int[]{-1, d})), wx), bias);
+        Operand<TFloat32> seq = tf.reshape(xw, tf.constant(new int[]{-1, steps, gates}));
+        List<Operand<TFloat32>> out = new ArrayList<>(steps);
+        for (Output<TFloat32> o : tf.unstack(seq, (long) steps, Unstack.axis(1L)).output()) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    /**
+     * LSTM unrolled over the T steps with primitive ops, whose gradients TensorFlow's C++ registry has.
+     * The state starts at zero, so step 0 skips the recurrent product and the forget gate.
+     */
+    private Operand<TFloat32> lstm(Operand<TFloat32> x, int steps, int d, int units, boolean sequences, Operand<TFloat32> kernel,
+                                   Operand<TFloat32> bias) {
+        List<Operand<TFloat32>> xs = inputProjection(x, steps, d, 4 * units, kernel, bias);
+        Operand<TFloat32> wh = tf.slice(kernel, tf.constant(new int[]{d, 0}), tf.constant(new int[]{units, 4 * units}));
+        Operand<TFloat32> h = null;
+        Operand<TFloat32> c = null;
+        List<Operand<TFloat32>> outputs = new ArrayList<>(steps);
+        for (int t = 0; t < steps; t++) {
+            Operand<TFloat32> z = h == null ? xs.get(t) : tf.math.add(xs.get(t), tf.linalg.matMul(h, wh));
+            List<Output<TFloat32>> gates = tf.split(tf.constant(1), z, 4L).output(); // Keras order i, f, c, o
+            Operand<TFloat32> in = tf.math.mul(tf.math.sigmoid(gates.get(0)), tf.math.tanh(gates.get(2)));
+            c = c == null ? in : tf.math.add(tf.math.mul(tf.math.sigmoid(gates.get(1)), c), in);
+            h = tf.math.mul(tf.math.sigmoid(gates.get(3)), tf.math.tanh(c));
+            if (sequences) {
+                outputs.add(h);
+            }
+        }
+        return sequences ? tf.stack(outputs, Stack.axis(1L)) : h;
+    }
+
+    /** GRU (Cho et al. 2014, reset before the recurrent product) unrolled like {@link #lstm}. */
+    private Operand<TFloat32> gru(Operand<TFloat32> x, int steps, int d, int units, boolean sequences, Operand<TFloat32> kernel,
+                                  Operand<TFloat32> bias) {
+        List<Operand<TFloat32>> xs = inputProjection(x, steps, d, 3 * units, kernel, bias);
+        Operand<TFloat32> uzr = tf.slice(kernel, tf.constant(new int[]{d, 0}), tf.constant(new int[]{units, 2 * units}));
+        Operand<TFloat32> uh = tf.slice(kernel, tf.constant(new int[]{d, 2 * units}), tf.constant(new int[]{units, units}));
+        Operand<TInt32> zero = tf.constant(new int[]{0, 0});
+        Operand<TInt32> zrSize = tf.constant(new int[]{-1, 2 * units});
+        Operand<TInt32> hStart = tf.constant(new int[]{0, 2 * units});
+        Operand<TInt32> hSize = tf.constant(new int[]{-1, units});
+        Operand<TFloat32> h = null;
+        List<Operand<TFloat32>> outputs = new ArrayList<>(steps);
+        for (int t = 0; t < steps; t++) {
+            Operand<TFloat32> xzr = tf.slice(xs.get(t), zero, zrSize);
+            Operand<TFloat32> xh = tf.slice(xs.get(t), hStart, hSize);
+            Operand<TFloat32> zr = tf.math.sigmoid(h == null ? xzr : tf.math.add(xzr, tf.linalg.matMul(h, uzr)));
+            List<Output<TFloat32>> gates = tf.split(tf.constant(1), zr, 2L).output();
+            Output<TFloat32> z = gates.get(0);
+            Operand<TFloat32> candidate = tf.math.tanh(h == null ? xh : tf.math.add(xh, tf.linalg.matMul(tf.math.mul(gates.get(1), h), uh)));
+            // h = z h + (1 - z) h~, written as h~ + z (h - h~); from h = 0: h~ - z h~
+            h = h == null ? tf.math.sub(candidate, tf.math.mul(z, candidate))
+                    : tf.math.add(candidate, tf.math.mul(z, tf.math.sub(h, candidate)));
+            if (sequences) {
+                outputs.add(h);
+            }
+        }
+        return sequences ? tf.stack(outputs, Stack.axis(1L)) : h;
+    }
+
+    /** Layer norm over the last axis of an input of {@code rank} non-batch dimensions. */
+    private Operand<TFloat32> layerNorm(Operand<TFloat32> x, int rank, Operand<TFloat32> gamma, Operand<TFloat32> beta, double epsilon) {
+        Operand<TInt32> axis = tf.constant(rank);
+        Operand<TFloat32> centred = tf.math.sub(x, tf.math.mean(x, axis, Mean.keepDims(true)));
+        Operand<TFloat32> variance = tf.math.mean(tf.math.square(centred), axis, Mean.keepDims(true));
+        Operand<TFloat32> normed = tf.math.mul(centred, tf.math.rsqrt(tf.math.add(variance, tf.constant((float) epsilon))));
+        return tf.math.add(tf.math.mul(normed, gamma), beta);
+    }
+
+    /**
+     * Multi-head self-attention on {@code [b, T, d]}; {@code w} holds the query, key, value and output
+     * kernels and biases in layout order. Heads are a batch dimension of {@code BatchMatMul}.
+     */
+    private Operand<TFloat32> attention(Operand<TFloat32> x, int steps, int d, int heads, int keyDim, boolean causal,
+                                        List<? extends Operand<TFloat32>> w) {
+        Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[]{-1, d}));
+        Operand<TInt32> split = tf.constant(new int[]{-1, steps, heads, keyDim});
+        Operand<TInt32> swap = tf.constant(new int[]{0, 2, 1, 3});
+        List<Operand<TFloat32>> qkv = new ArrayList<>(3);
+        for (int j = 0; j < 3; j++) {
+            Operand<TFloat32> proj = tf.nn.biasAdd(tf.linalg.matMul(flat, w.get(2 * j)), w.get(2 * j + 1));
+            qkv.add(tf.linalg.transpose(tf.reshape(proj, split), swap)); // [b, heads, T, keyDim]
+        }
+        // scaling the queries before the product is the same as scaling the scores, and cheaper
+        Operand<TFloat32> q = tf.math.mul(qkv.get(0), tf.constant((float) (1 / Math.sqrt(keyDim))));
+        Operand<TFloat32> scores = tf.train.batchMatMul(q, qkv.get(1), TFloat32.class, BatchMatMul.adjY(true)); // [b, heads, T, T]
+        if (causal) {
+            float[][] mask = new float[steps][steps];
+            for (int i = 0; i < steps; i++) {
+                for (int j = i + 1; j < steps; j++) {
+                    mask[i][j] = -1e9f; // softmax weight exp(-1e9) = 0: no attention to later steps
+                }
+            }
+            scores = tf.math.add(scores, tf.constant(mask));
+        }
+        Operand<TFloat32> context = tf.train.batchMatMul(tf.nn.softmax(scores), qkv.get(2), TFloat32.class);
+        context = tf.reshape(tf.linalg.transpose(context, swap), tf.constant(new int[]{-1, heads * keyDim}));
+        Operand<TFloat32> out = tf.nn.biasAdd(tf.linalg.matMul(context, w.get(6)), w.get(7));
+        return tf.reshape(out, tf.constant(new int[]{-1, steps, d}));
+    }
+
+    /** The sinusoidal encoding of Vaswani et al. 2017 for T steps of d features, computed in double. */
+    static float[][] positionalEncoding(int steps, int d) {
+        float[][] pe = new float[steps][d];
+        for (int t = 0; t < steps; t++) {
+            for (int j = 0; j < d; j++) {
+                double angle = t / Math.pow(10000, (double) (j - j % 2) / d);
+                pe[t][j] = (float) (j % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
+            }
+        }
+        return pe;
     }
 
     private Operand<TFloat32> activate(Operand<TFloat32> h, Layer.Activation a) {
@@ -862,9 +1073,30 @@ final class TensorFlowModel implements TrainableModel {
         };
     }
 
-    /** Per-example loss, shape {@code [b]}. */
+    /**
+     * The targets of a language model, {@code [b, T]}: position {@code t} predicts input token {@code t+1}, the last
+     * position the label. Ids are clipped to the outputs like the embedding clips them, so a stray id cannot fail a run.
+     */
+    private Operand<TInt32> nextTokens(Operand<TFloat32> x, Operand<TInt32> y) {
+        int steps = inputSize;
+        Operand<TInt32> ids = tf.dtypes.cast(tf.reshape(x, tf.constant(new int[]{-1, steps})), TInt32.class);
+        Operand<TInt32> shifted = tf.slice(ids, tf.constant(new int[]{0, 1}), tf.constant(new int[]{-1, steps - 1}));
+        Operand<TInt32> targets = tf.concat(List.of(shifted, tf.reshape(y, tf.constant(new int[]{-1, 1}))), tf.constant(1));
+        return tf.clipByValue(targets, tf.constant(0), tf.constant(numOutputs - 1));
+    }
+
+    /** Per-example loss, shape {@code [b]}; {@code x} is the input, whose tokens a language model predicts. */
     @SuppressWarnings("unchecked")
-    private Operand<TFloat32> exampleLosses(Operand<TFloat32> out, Operand<? extends TType> y) {
+    private Operand<TFloat32> exampleLosses(Operand<TFloat32> out, Operand<? extends TType> y, Operand<TFloat32> x) {
+        if (nextToken) {
+            // mean cross-entropy over the T positions of each example (the dense op, as below)
+            int steps = inputSize;
+            Operand<TInt32> targets = tf.reshape(nextTokens(x, (Operand<TInt32>) y), tf.constant(new int[]{-1}));
+            Operand<TFloat32> oneHot = tf.oneHot(targets, tf.constant(numOutputs), tf.constant(1f), tf.constant(0f));
+            Operand<TFloat32> logits = tf.reshape(out, tf.constant(new int[]{-1, numOutputs}));
+            Operand<TFloat32> perPosition = tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
+            return tf.math.mean(tf.reshape(perPosition, tf.constant(new int[]{-1, steps})), tf.constant(1));
+        }
         if (classification) {
             // TensorFlow's C++ gradient registry has no gradient for the sparse op; one-hot labels use the
             // dense op, whose gradient is registered.
@@ -890,14 +1122,82 @@ final class TensorFlowModel implements TrainableModel {
                     ? tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
                     : tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
             Operand<TFloat32> out = forward(x, vars, null, 0);
-            lossSum = tf.reduceSum(exampleLosses(out, y), tf.constant(0));
+            lossSum = tf.reduceSum(exampleLosses(out, y, x), tf.constant(0));
             if (classification) {
                 @SuppressWarnings("unchecked")
-                Operand<TInt32> labels = (Operand<TInt32>) y;
-                Operand<TInt32> predicted = tf.math.argMax(out, tf.constant(1), TInt32.class);
-                correct = tf.reduceSum(tf.dtypes.cast(tf.math.equal(predicted, labels), TInt32.class), tf.constant(0));
+                Operand<TInt32> labels = nextToken ? nextTokens(x, (Operand<TInt32>) y) : (Operand<TInt32>) y;
+                // a language model counts correct positions: argmax over the tokens of every position
+                Operand<TInt32> predicted = tf.math.argMax(out, tf.constant(nextToken ? 2 : 1), TInt32.class);
+                Operand<TInt32> hits = tf.dtypes.cast(tf.math.equal(predicted, labels), TInt32.class);
+                correct = tf.reduceSum(nextToken ? tf.reshape(hits, tf.constant(new int[]{-1})) : hits, tf.constant(0));
             } else {
                 correct = null;
+            }
+        }
+    }
+
+    /**
+     * The mean loss of one batch and its gradients, for gradient checks: the same forward pass and
+     * {@link Graph#addGradients} as training, on the current parameters, with dropout active under a fixed
+     * seed (so the loss is a deterministic, differentiable function of the parameters).
+     */
+    private final class GradientGraph {
+        final Placeholder<TFloat32> x;
+        final Placeholder<TInt32> y;
+        final Operand<TFloat32> loss;
+        final Output<?>[] gradients;
+
+        GradientGraph() {
+            x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, inputSize)));
+            y = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+            boolean tokens = spec.layers().get(0) instanceof Layer.Embedding; // no gradient to integer ids
+            List<Operand<TFloat32>> w = new ArrayList<>(vars.size());
+            Output<?>[] wrt = new Output<?>[vars.size() + (tokens ? 0 : 1)];
+            for (int i = 0; i < vars.size(); i++) {
+                Operand<TFloat32> read = tf.identity(vars.get(i));
+                w.add(read);
+                wrt[i] = read.asOutput();
+            }
+            if (!tokens) {
+                wrt[vars.size()] = x.asOutput();
+            }
+            Operand<TInt64> seed = numDropout > 0 ? tf.constant(new long[]{0x1234, 0x5678}) : null;
+            loss = tf.math.mean(exampleLosses(forward(x, w, seed, 0), y, x), tf.constant(0));
+            gradients = graph.addGradients(loss.asOutput(), wrt);
+        }
+    }
+
+    /**
+     * For gradient checks of a classification model: {@code [loss]}, then with {@code gradients} the
+     * gradient of the loss for every parameter tensor (flat, layout order) and for the input {@code x}
+     * (absent when the first layer is an embedding). {@code x} holds {@code labels.length} examples.
+     */
+    float[][] lossAndGradients(float[] x, int[] labels, boolean gradients) {
+        ensureOpen();
+        if (!classification) {
+            throw new IllegalStateException("gradient checks need a classification model");
+        }
+        if (gradientGraph == null) {
+            gradientGraph = new GradientGraph();
+        }
+        GradientGraph g = gradientGraph;
+        int b = labels.length;
+        try (TFloat32 xt = TFloat32.tensorOf(Shape.of(b, inputSize), DataBuffers.of(x, true, false));
+             TInt32 yt = TInt32.tensorOf(Shape.of(b), DataBuffers.of(labels, true, false))) {
+            Session.Runner r = session.runner().feed(g.x, xt).feed(g.y, yt).fetch(g.loss);
+            if (gradients) {
+                for (Output<?> o : g.gradients) {
+                    r.fetch(o);
+                }
+            }
+            try (Result res = r.run()) {
+                float[][] out = new float[res.size()][];
+                for (int i = 0; i < res.size(); i++) {
+                    TFloat32 t = (TFloat32) res.get(i);
+                    out[i] = new float[(int) t.shape().size()];
+                    t.copyTo(DataBuffers.of(out[i], false, false));
+                }
+                return out;
             }
         }
     }
@@ -952,7 +1252,9 @@ final class TensorFlowModel implements TrainableModel {
                 }
             }
         }
-        return new EvalStats(lossSum / n, classification ? (double) correct / n : Double.NaN, n);
+        // a language model's accuracy is over its predictions: T per example
+        long predictions = nextToken ? (long) n * inputSize : n;
+        return new EvalStats(lossSum / n, classification ? (double) correct / predictions : Double.NaN, n);
     }
 
     // ---------------------------------------------------------------------------------------------
