@@ -45,14 +45,15 @@ import csv, json, sys, glob, re
 out, cpss, spss, start, end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 rows = [r for r in csv.DictReader(open(out + "/rounds.csv")) if r["round"] != "0"]
 secs = [float(r["seconds"]) for r in rows]
-sent = [int(r["bytes_sent"]) for r in rows]
-recv = [int(r["bytes_received"]) for r in rows]
+sent = [int(r["bytes_down"]) for r in rows]
+recv = [int(r["bytes_up"]) for r in rows]
 s = json.load(open(out + "/summary.json"))["results"]
 rss = [float(m.group(1)) for f in glob.glob(out + "/logs/client-*.log")
        for m in re.finditer(r"peak RSS (\d+) MiB", open(f).read())]
 print(f"rounds {len(rows)}, final accuracy {s['final_accuracy']:.4f}")
 print(f"seconds per round: mean {sum(secs)/len(secs):.3f}, median {sorted(secs)[len(secs)//2]:.3f}, min {min(secs):.3f}")
-print(f"bytes per round (server view, whole gRPC messages): sent {sum(sent)/len(sent)/1e6:.2f} MB, received {sum(recv)/len(recv)/1e6:.2f} MB, total {(sum(sent)+sum(recv))/len(sent)/1e6:.2f} MB")
+print(f"payload bytes per round: down {sum(sent)/len(sent)/1e6:.2f} MB, up {sum(recv)/len(recv)/1e6:.2f} MB, total {(sum(sent)+sum(recv))/len(sent)/1e6:.2f} MB")
+print(f"whole gRPC messages, whole run: down {s['wire_bytes_down']/1e6:.2f} MB, up {s['wire_bytes_up']/1e6:.2f} MB")
 print(f"server peak RSS {s['peak_rss_mib']:.0f} MiB, peak PSS {spss/1024:.0f} MiB")
 if rss:
     print(f"client peak RSS: max {max(rss):.0f} MiB, mean {sum(rss)/len(rss):.0f} MiB; client peak PSS max {cpss/1024:.0f} MiB")

@@ -91,34 +91,31 @@ public final class ClientCommand implements Callable<Integer> {
         }
 
         long t0 = System.nanoTime();
-        Dataset data = SimulationRunner.clientPartition(run, share[0], options.dataDir);
-        ModelSpec spec = run.model().spec(data.featureShape(), data.numClasses());
+        DeployedData.ClientData data = DeployedData.client(run, share[0], options.dataDir);
+        ModelSpec spec = run.model().spec(data.featureShape(), data.numClasses(), SimulationRunner.vocabularySize(run));
         Engine engine = Engines.byName("tensorflow");
         System.out.printf(Locale.ROOT, "client %s: partition %d/%d, %d examples, model %s, server %s%n", clientId, share[0], share[1],
                 data.size(), spec.name(), c.server());
         try (TrainableModel model = engine.create(spec, run.seed(), run.simulation().intraOpThreads())) {
             ClientState state = new ClientState();
-            ModelClient modelClient = new ModelClient(model, data, null, run.training(), SimulationRunner.clientSeed(run.seed(), share[0]),
-                    state);
+            java.util.function.Function<Dataset, ModelClient> modelClient = rows -> new ModelClient(model, rows, null, run.training(),
+                    SimulationRunner.clientSeed(run.seed(), share[0]), state);
             if (flower != null) {
-                if (SimulationRunner.federatedStandardization(run)) {
-                    throw new ConfigException("--flower: Flower's protocol cannot carry the federated standardisation exchange; "
-                            + "set data.standardize = false (and standardise the features beforehand) to join a Flower server");
+                if (data.preparation() != null) {
+                    throw new ConfigException("--flower: Flower's protocol cannot carry the '" + data.preparation() + "' exchange that "
+                            + "this dataset needs before training (data.standardize = true, or data.dataset = \"imdb\")");
                 }
-                return runFlower(c, clientId, spec, modelClient, state, run, partition, data.size(), t0);
+                return runFlower(c, clientId, spec, (ModelClient) data.client(modelClient::apply), state, run, partition, data.size(), t0);
             }
             java.util.function.Function<Dataset, io.hanse.client.Client> chain = rows -> SimulationRunner.secureClient(
-                    new LoggingClient(SimulationRunner.privateClient(rows == data ? modelClient
-                            : new ModelClient(model, rows, null, run.training(), SimulationRunner.clientSeed(run.seed(), share[0]), state), run),
-                            System.out),
+                    SimulationRunner.compressingClient(new LoggingClient(SimulationRunner.privateClient(modelClient.apply(rows), run),
+                            System.out), state, SimulationRunner.clientSeed(run.seed(), share[0])),
                     state, run, line -> {
                         System.out.println(line);
                         System.out.flush();
                     });
-            // with data.standardize the client holds its raw rows until the server sends the federation's statistics
-            io.hanse.client.Client client = SimulationRunner.federatedStandardization(run)
-                    ? new io.hanse.datasets.StandardizationExchange.StandardizingClient(data, chain::apply)
-                    : chain.apply(data);
+            // standardised features and the IMDB vocabulary wait for the server's exchange with all clients
+            io.hanse.client.Client client = data.client(chain);
             GrpcClientRuntime.Builder b = GrpcClientRuntime.builder()
                     .target(c.server())
                     .clientId(clientId)

@@ -2,6 +2,7 @@ package io.hanse.cli;
 
 import io.hanse.server.RoundListener;
 import io.hanse.server.RoundRecord;
+import io.hanse.server.TrafficMeter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,27 +19,23 @@ import java.util.Locale;
 public final class RoundsCsv implements RoundListener, AutoCloseable {
 
     public static final String HEADER = "round,accuracy,loss,seconds,clients_sampled,clients_completed,clients_failed,"
-            + "aggregated,train_loss,distributed_loss,distributed_accuracy,epsilon,bytes_sent,bytes_received,error";
-
-    /** Running totals of bytes on the wire; a deployment's transport provides them. */
-    public interface Traffic {
-        long bytesSent();
-
-        long bytesReceived();
-    }
+            + "aggregated,train_loss,distributed_loss,distributed_accuracy,epsilon,bytes_up,bytes_down,error";
 
     private final Writer out;
-    private final Traffic traffic;
-    private long lastSent;
-    private long lastReceived;
+    private volatile TrafficMeter traffic;
+    private long lastUp;
+    private long lastDown;
 
-    /** A CSV without traffic columns' values (a simulation moves no bytes). */
+    /** A CSV whose bytes columns stay empty until a {@link #meter} is set. */
     public RoundsCsv(Path file) {
         this(file, null);
     }
 
-    /** A CSV whose bytes columns hold the traffic of each round, from {@code traffic}'s running totals. */
-    public RoundsCsv(Path file, Traffic traffic) {
+    /**
+     * A CSV whose bytes columns hold the traffic of each round (fit and evaluation), from {@code traffic}'s running
+     * totals: {@code bytes_up} clients to server, {@code bytes_down} server to clients, encoded payload bytes.
+     */
+    public RoundsCsv(Path file, TrafficMeter traffic) {
         this.traffic = traffic;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -57,22 +54,30 @@ public final class RoundsCsv implements RoundListener, AutoCloseable {
         }
     }
 
-    @Override
-    public void onRound(RoundRecord r) {
-        String sent = "";
-        String received = "";
-        if (traffic != null) {
-            long s = traffic.bytesSent();
-            long rec = traffic.bytesReceived();
-            sent = Long.toString(s - lastSent);
-            received = Long.toString(rec - lastReceived);
-            lastSent = s;
-            lastReceived = rec;
-        }
-        write(r, sent, received);
+    /** Sets the traffic totals the bytes columns come from (a simulation's federation, created after the CSV). */
+    public void meter(TrafficMeter meter) {
+        this.traffic = meter;
+        this.lastUp = meter.bytesUp();
+        this.lastDown = meter.bytesDown();
     }
 
-    private void write(RoundRecord r, String sent, String received) {
+    @Override
+    public void onRound(RoundRecord r) {
+        String up = "";
+        String down = "";
+        TrafficMeter t = traffic;
+        if (t != null) {
+            long u = t.bytesUp();
+            long d = t.bytesDown();
+            up = Long.toString(u - lastUp);
+            down = Long.toString(d - lastDown);
+            lastUp = u;
+            lastDown = d;
+        }
+        write(r, up, down);
+    }
+
+    private void write(RoundRecord r, String up, String down) {
         String row = String.join(",",
                 Integer.toString(r.round()),
                 num(r.accuracy()),
@@ -86,8 +91,8 @@ public final class RoundsCsv implements RoundListener, AutoCloseable {
                 num(r.distributed() == null ? Double.NaN : r.distributed().loss()),
                 num(r.distributed() == null ? Double.NaN : r.distributed().accuracy()),
                 num(r.fitMetrics().getDouble("epsilon", Double.NaN)),
-                sent,
-                received,
+                up,
+                down,
                 r.error() == null ? "" : '"' + r.error().replace("\"", "\"\"") + '"');
         try {
             out.write(row + "\n");

@@ -94,8 +94,8 @@ public final class ServerCommand implements Callable<Integer> {
                     + "address \"" + s.address() + "\" pass --insecure (server.insecure = true) to accept Flower clients");
         }
 
-        Dataset test = SimulationRunner.testSet(run, options.dataDir);
-        ModelSpec spec = run.model().spec(test.featureShape(), test.numClasses());
+        DeployedData.ServerData data = DeployedData.server(run, options.dataDir);
+        ModelSpec spec = run.model().spec(data.featureShape(), data.numClasses(), SimulationRunner.vocabularySize(run));
         Engine engine = Engines.byName("tensorflow");
         String configJson = new ObjectMapper().writeValueAsString(stateRelevant(run.source()));
         Path outDir = run.outputDir() == null ? null : Path.of(run.outputDir());
@@ -126,10 +126,8 @@ public final class ServerCommand implements Callable<Integer> {
                         s.tlsCert() == null ? "plaintext" : s.tlsClientCa() == null ? "TLS" : "mutual TLS",
                         s.tokens() == null ? ", no client authentication" : ", token authentication", minAvailable(run));
                 System.out.flush();
-                Dataset evalSet = test;
-                if (SimulationRunner.federatedStandardization(run)) {
-                    evalSet = standardizeWithClients(run, clients, test);
-                }
+                // standardisation or a vocabulary that depends on all clients is prepared with them before round 1
+                Dataset evalSet = data.prepare(run, clients);
                 try (CentralizedEvaluator evaluator = new CentralizedEvaluator(engine.create(spec, run.seed(), run.simulation().intraOpThreads()),
                         evalSet, 1000, run.strategy().evaluateEvery())) {
                 io.hanse.strategy.Strategy strategy = SimulationRunner.serverStrategy(run, spec, evaluator);
@@ -137,15 +135,17 @@ public final class ServerCommand implements Callable<Integer> {
                         .withMinAvailableClients(minAvailable(run), Server.seconds(s.waitForClients()));
 
                 ProgressReporter progress = new ProgressReporter(System.out, System.err, System.console() != null);
-                RoundsCsv csv = outDir == null ? null : new RoundsCsv(outDir.resolve("rounds.csv"), new RoundsCsv.Traffic() {
+                // encoded payload bytes (parameters, compressed updates, protocol messages' chunks), as a simulation counts
+                // them; the wire totals, with gRPC framing, heartbeats and polls, go to summary.json
+                RoundsCsv csv = outDir == null ? null : new RoundsCsv(outDir.resolve("rounds.csv"), new io.hanse.server.TrafficMeter() {
                     @Override
-                    public long bytesSent() {
-                        return grpc.bytesSent();
+                    public long bytesUp() {
+                        return grpc.parameterBytesReceived();
                     }
 
                     @Override
-                    public long bytesReceived() {
-                        return grpc.bytesReceived();
+                    public long bytesDown() {
+                        return grpc.parameterBytesSent();
                     }
                 });
                 RoundListener connected = new RoundListener() {
@@ -186,10 +186,13 @@ public final class ServerCommand implements Callable<Integer> {
                     }
                 }
                 Map<String, Object> results = Summary.results(history, run.targetAccuracy(), (System.nanoTime() - t0) / 1e9);
-                results.put("bytes_sent", grpc.bytesSent());
-                results.put("bytes_received", grpc.bytesReceived());
-                System.out.printf(Locale.ROOT, "done: %d rounds, final accuracy %s, bytes sent %d, received %d%n",
-                        results.get("rounds_run"), results.get("final_accuracy"), grpc.bytesSent(), grpc.bytesReceived());
+                results.put("bytes_up", grpc.parameterBytesReceived());
+                results.put("bytes_down", grpc.parameterBytesSent());
+                results.put("wire_bytes_up", grpc.bytesReceived());
+                results.put("wire_bytes_down", grpc.bytesSent());
+                System.out.printf(Locale.ROOT, "done: %d rounds, final accuracy %s, payload bytes up %d, down %d (on the wire: up %d, down %d)%n",
+                        results.get("rounds_run"), results.get("final_accuracy"), grpc.parameterBytesReceived(), grpc.parameterBytesSent(),
+                        grpc.bytesReceived(), grpc.bytesSent());
                 if (outDir != null) {
                     Map<String, Object> summary = new LinkedHashMap<>();
                     summary.put("name", run.name());
@@ -207,26 +210,6 @@ public final class ServerCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /**
-     * Federated standardisation before the first round: waits for all {@code partition.clients} clients, has each
-     * report its row count and per-feature sums and sums of squares, sends everyone the combined means and
-     * divisors, and returns the test set standardised with them. Runs again after a restart (it is idempotent).
-     */
-    private static Dataset standardizeWithClients(RunConfig run, ClientManager clients, Dataset rawTest) throws InterruptedException {
-        int k = run.partition().clients();
-        System.out.printf(Locale.ROOT, "federated standardisation: waiting for all %d clients%n", k);
-        if (!clients.waitFor(k, Server.seconds(run.server().waitForClients()))) {
-            throw new ConfigException("federated standardisation (data.standardize = true) needs all partition.clients = " + k
-                    + " clients, but only " + clients.numAvailable() + " connected within server.wait_for_clients = "
-                    + run.server().waitForClients() + " s");
-        }
-        io.hanse.datasets.FederatedStandardizer fs = io.hanse.datasets.StandardizationExchange.run(clients.all(), rawTest.featureSize(),
-                Server.seconds(run.strategy().roundTimeoutSeconds()));
-        System.out.printf(Locale.ROOT, "federated standardisation: %d features over %d rows at %d clients%n", rawTest.featureSize(),
-                fs.count(), clients.all().size());
-        return fs.apply(rawTest);
     }
 
     /** Flower's legacy FlowerService/Join on server.flower_port, feeding the same ClientManager; null when unset. */

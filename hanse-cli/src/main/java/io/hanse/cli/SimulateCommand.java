@@ -42,7 +42,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = {"--lr", "--learning-rate"}, description = "Client learning rate [train.learning_rate].")
     Double learningRate;
 
-    @Option(names = "--partition", description = "iid, pathological or dirichlet [partition.method].")
+    @Option(names = "--partition", description = "iid, pathological, dirichlet or natural (shakespeare) [partition.method].")
     String partition;
 
     @Option(names = "--alpha", description = "Dirichlet concentration [partition.alpha].")

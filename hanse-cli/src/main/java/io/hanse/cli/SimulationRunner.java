@@ -87,8 +87,22 @@ public final class SimulationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(SimulationRunner.class);
 
-    /** The data of a run: training examples, held-out test examples and the clients' partitions. */
-    public record Federation(Dataset train, Dataset test, int[][] partitions) {
+    /**
+     * The data of a run: training examples, held-out test examples and the clients' partitions.
+     *
+     * @param vocabularySize token ids of the data, for a text model's embedding (shakespeare: 81 characters, imdb:
+     *                       {@code data.vocab_size}); 0 for datasets that are not text. The same as
+     *                       {@link #vocabularySize(RunConfig)}, which needs no data (for the server and a client).
+     */
+    public record Federation(Dataset train, Dataset test, int[][] partitions, int vocabularySize) {
+        public Federation(Dataset train, Dataset test, int[][] partitions) {
+            this(train, test, partitions, 0);
+        }
+    }
+
+    /** The number of token ids of the configured dataset (0 unless it is text), known from the config alone. */
+    public static int vocabularySize(RunConfig config) {
+        return TextData.vocabularySize(config);
     }
 
     private SimulationRunner() {
@@ -99,6 +113,9 @@ public final class SimulationRunner {
         RunConfig.Data d = config.data();
         Dataset train;
         Dataset test;
+        if (TextData.isText(config)) {
+            return TextData.prepare(config, dataDirOverride);
+        }
         if (d.dataset().equals("tabular")) {
             TrainTestSplit.Split split = tabular(config);
             train = split.train();
@@ -223,7 +240,7 @@ public final class SimulationRunner {
     public static Result run(RunConfig config, Federation data, Engine engine, List<RoundListener> listeners)
             throws InterruptedException {
         long t0 = System.nanoTime();
-        ModelSpec spec = config.model().spec(data.train().featureShape(), data.train().numClasses());
+        ModelSpec spec = config.model().spec(data.train().featureShape(), data.train().numClasses(), data.vocabularySize());
         RunConfig.StrategySettings s = config.strategy();
         RunConfig.Simulation sim = config.simulation();
 
@@ -246,9 +263,15 @@ public final class SimulationRunner {
             ClientStates states = new ClientStates();
             VirtualFederation federation = new VirtualFederation(numClients, sim.threads(), id -> {
                 int cid = Integer.parseInt(id);
-                return secureClient(privateClient(new ModelClient(pool.current(), shards[cid], null, config.training(),
-                        clientSeed(config.seed(), cid), states.of(id)), config), states.of(id), config);
+                return secureClient(compressingClient(privateClient(new ModelClient(pool.current(), shards[cid], null, config.training(),
+                        clientSeed(config.seed(), cid), states.of(id)), config), states.of(id), clientSeed(config.seed(), cid)),
+                        states.of(id), config);
             });
+            for (RoundListener l : listeners) {
+                if (l instanceof RoundsCsv csv) {
+                    csv.meter(federation.traffic());
+                }
+            }
             try {
                 Strategy strategy = simulated(serverStrategy(config, spec, evaluator), config, malicious, shards);
                 ServerConfig serverConfig = serverConfig(config);
@@ -256,6 +279,8 @@ public final class SimulationRunner {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Map<String, Object> results = Summary.results(history, config.targetAccuracy(), seconds);
                 results.put("engine_models", pool.size() + 1);
+                results.put("bytes_up", federation.traffic().bytesUp());
+                results.put("bytes_down", federation.traffic().bytesDown());
                 return new Result(history, results, spec);
             } finally {
                 federation.close();
@@ -412,7 +437,22 @@ public final class SimulationRunner {
      */
     public static Strategy serverStrategy(RunConfig config, ModelSpec spec, CentralizedEvaluator evaluator) {
         FedAvg base = strategy(config, spec, evaluator);
-        return privatized(secure(base, config), base.numFitClients(config.partition().clients()), config);
+        return io.hanse.compression.CompressedStrategy.wrap(
+                privatized(secure(base, config), base.numFitClients(config.partition().clients()), config),
+                config.compression().toSettings());
+    }
+
+    /**
+     * {@code client} able to compress its updates when the server's fit config asks for it ({@code [compression]});
+     * a no-op otherwise, so every client of a simulation or deployment gets it. Inside secure aggregation's client
+     * half (which the config never combines with compression) and outside client-side privacy (clip or noise, then
+     * compress).
+     *
+     * @param state the client's state, where the error-feedback residual lives
+     * @param seed  the client's seed, for int8's stochastic rounding
+     */
+    public static io.hanse.client.Client compressingClient(io.hanse.client.Client client, io.hanse.client.ClientState state, long seed) {
+        return new io.hanse.compression.CompressingClient(client, state, seed);
     }
 
     /** {@code strategy} under SecAgg+ when {@code [secagg]} is enabled; unchanged otherwise. */
@@ -487,6 +527,9 @@ public final class SimulationRunner {
     /** The held-out test set that the server evaluates the global model on. */
     public static Dataset testSet(RunConfig config, Path dataDirOverride) throws IOException {
         RunConfig.Data d = config.data();
+        if (TextData.isText(config)) {
+            return TextData.testSet(config, dataDirOverride);
+        }
         if (d.dataset().equals("tabular")) {
             // with federated standardisation the server standardises its test set once the clients' totals are in
             return limit((federatedStandardization(config) ? tabularRaw(config) : tabular(config)).test(), d.testLimit());
@@ -504,6 +547,9 @@ public final class SimulationRunner {
         RunConfig.Partition p = config.partition();
         if (index < 0 || index >= p.clients()) {
             throw new ConfigException("partition " + index + "/" + p.clients() + " is invalid, allowed: 0 .. " + (p.clients() - 1));
+        }
+        if (TextData.isText(config)) {
+            return TextData.clientPartition(config, index, dataDirOverride);
         }
         if (d.dataset().equals("tabular")) {
             // The client's raw rows: with data.standardize the client (StandardizationExchange.StandardizingClient)
@@ -572,6 +618,9 @@ public final class SimulationRunner {
         }
         if (config.secagg().enabled()) {
             m.put("secagg", config.secagg().toConfig().toString());
+        }
+        if (config.compression().enabled()) {
+            m.put("compression", config.compression().toSettings().describe());
         }
         return m;
     }

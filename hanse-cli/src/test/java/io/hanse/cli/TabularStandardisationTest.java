@@ -4,6 +4,7 @@ import io.hanse.cli.config.ConfigTree;
 import io.hanse.cli.config.RunConfig;
 import io.hanse.data.Dataset;
 import io.hanse.datasets.CsvDataset;
+import io.hanse.datasets.FederatedStandardizer;
 import io.hanse.datasets.LibSvmDataset;
 import io.hanse.datasets.Standardizer;
 import io.hanse.datasets.TrainTestSplit;
@@ -66,11 +67,21 @@ class TabularStandardisationTest {
         // Assert: same numbers as the pooled fit, for the training and the test split
         assertRowsClose(pooled.apply(raw.train()), federation.train());
         assertRowsClose(pooled.apply(raw.test()), federation.test());
-        assertRowsClose(pooled.apply(raw.test()), SimulationRunner.testSet(config, null));
+        // a deployed server and its clients start from raw rows and standardise once the exchange has run
+        assertRowsClose(raw.test(), SimulationRunner.testSet(config, null));
+        java.util.List<Dataset> rawPartitions = new java.util.ArrayList<>();
+        java.util.List<FederatedStandardizer.SiteStatistics> reports = new java.util.ArrayList<>();
+        for (int client = 0; client < clients; client++) {
+            Dataset own = SimulationRunner.clientPartition(config, client, null);
+            rawPartitions.add(own);
+            reports.add(FederatedStandardizer.SiteStatistics.of(own)); // what each site sends in hanse.standardize
+        }
+        FederatedStandardizer exchanged = FederatedStandardizer.combine(reports);
+        assertRowsClose(pooled.apply(raw.test()), exchanged.apply(SimulationRunner.testSet(config, null)));
         // and every client process standardises its partition exactly like the simulation
         for (int client = 0; client < clients; client++) {
             Dataset simulated = federation.train().view(federation.partitions()[client]);
-            Dataset alone = SimulationRunner.clientPartition(config, client, null);
+            Dataset alone = exchanged.apply(rawPartitions.get(client));
             assertEquals(simulated.size(), alone.size());
             assertArrayEquals(simulated.labels(), alone.labels());
             float[] a = new float[simulated.featureSize()];

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * client's state survives between rounds while the pooled model serves other clients in between.
  *
  * <p>Memory: SCAFFOLD keeps one model-sized {@code c_i} per client that has trained at least once,
- * 4 bytes per parameter and client (100 clients of a 1.7M-parameter CNN: about 660 MB).
+ * 4 bytes per parameter and client (100 clients of a 1.7M-parameter CNN: about 660 MB); so does update
+ * compression with error feedback, for its residual ({@link io.hanse.compression.CompressingClient}).
  *
  * <p>Thread-safe.
  */

@@ -11,11 +11,12 @@ import java.util.List;
  *
  * <pre>
  * magic "HNSP" | u8 version (1) | u32 tensor count
- * per tensor: u16 name length | UTF-8 name | u8 dtype (1 = float32) | u8 rank | u32 dims[rank]
- * then the values of every tensor, in order, as little-endian float32
+ * per tensor: u16 name length | UTF-8 name | u8 dtype (1 = float32, 2 = float16) | u8 rank | u32 dims[rank]
+ * then the values of every tensor, in order, as little-endian float32 (or IEEE float16; all tensors share one dtype)
  * </pre>
  *
- * Values are stored bit for bit, so a round trip is exact (NaN payloads and signed zeros included).
+ * Float32 values are stored bit for bit, so a round trip is exact (NaN payloads and signed zeros included);
+ * float16 ({@link #encode(Parameters, byte)}) rounds to nearest even and decodes to the float32 of that half.
  * Decoding checks every length before allocating, so a truncated or hostile buffer fails with
  * {@link IllegalArgumentException} rather than an out-of-memory error.
  */
@@ -24,8 +25,28 @@ public final class ParametersCodec {
     static final byte[] MAGIC = {'H', 'N', 'S', 'P'};
     static final byte VERSION = 1;
     public static final byte DTYPE_FLOAT32 = 1;
+    /** IEEE half precision values (2 bytes each), e.g. a global model sent with down compression; decoded to float32. */
+    public static final byte DTYPE_FLOAT16 = 2;
 
     private ParametersCodec() {
+    }
+
+    /** Bytes a value of {@code dtype} takes. */
+    static int width(byte dtype) {
+        return switch (dtype) {
+            case DTYPE_FLOAT32 -> 4;
+            case DTYPE_FLOAT16 -> 2;
+            default -> throw new IllegalArgumentException("unknown dtype code " + dtype);
+        };
+    }
+
+    /** The encoding with values stored as {@code dtype} ({@link #DTYPE_FLOAT32} or {@link #DTYPE_FLOAT16}). */
+    public static byte[] encode(Parameters parameters, byte dtype) {
+        ParametersStream.Encoder e = ParametersStream.encoder(parameters, dtype);
+        if (e.size() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("parameters too large for one buffer: " + e.size() + " bytes");
+        }
+        return e.read(0, (int) e.size());
     }
 
     public static byte[] encode(Parameters parameters) {
@@ -75,6 +96,7 @@ public final class ParametersCodec {
                 throw new IllegalArgumentException("implausible tensor count " + count + " for a buffer of " + bytes.length + " bytes");
             }
             List<TensorSpec> specs = new ArrayList<>(count);
+            byte valueType = DTYPE_FLOAT32;
             for (int i = 0; i < count; i++) {
                 int nameLength = Short.toUnsignedInt(buf.getShort());
                 if (nameLength > buf.remaining()) {
@@ -84,8 +106,15 @@ public final class ParametersCodec {
                 buf.get(name);
                 String tensorName = new String(name, StandardCharsets.UTF_8);
                 byte dtype = buf.get();
-                if (dtype != DTYPE_FLOAT32) {
-                    throw new ParameterMismatchException("tensor '" + tensorName + "' has dtype code " + dtype + ", only float32 (1) is supported");
+                if (i == 0) {
+                    valueType = dtype;
+                } else if (dtype != valueType && (dtype == DTYPE_FLOAT32 || dtype == DTYPE_FLOAT16)) {
+                    throw new IllegalArgumentException("tensor '" + tensorName + "' has dtype code " + dtype
+                            + ", the first tensor " + valueType + ": every tensor of a buffer has the same dtype");
+                }
+                if (dtype != DTYPE_FLOAT32 && dtype != DTYPE_FLOAT16) {
+                    throw new ParameterMismatchException("tensor '" + tensorName + "' has dtype code " + dtype
+                            + ", only float32 (1) and float16 (2) are supported");
                 }
                 int rank = Byte.toUnsignedInt(buf.get());
                 int[] shape = new int[rank];
@@ -95,12 +124,18 @@ public final class ParametersCodec {
                 specs.add(new TensorSpec(tensorName, shape));
             }
             ParameterLayout layout = new ParameterLayout(specs);
-            long expected = 4L * layout.totalSize();
+            long expected = (long) width(valueType) * layout.totalSize();
             if (buf.remaining() != expected) {
                 throw new IllegalArgumentException("parameters buffer holds " + buf.remaining() + " value bytes, its header announces " + expected);
             }
             float[] values = new float[layout.totalSize()];
-            buf.asFloatBuffer().get(values);
+            if (valueType == DTYPE_FLOAT16) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = io.hanse.compression.Float16.toFloat(buf.getShort());
+                }
+            } else {
+                buf.asFloatBuffer().get(values);
+            }
             return Parameters.wrap(layout, values);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated parameters buffer (" + bytes.length + " bytes)", e);

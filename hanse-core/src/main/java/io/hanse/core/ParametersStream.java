@@ -40,13 +40,26 @@ public final class ParametersStream {
         return headerSize(layout) + 4L * layout.totalSize();
     }
 
+    /** Bytes of the whole HNSP encoding of parameters of {@code layout} with values of {@code dtype}. */
+    public static long encodedSize(ParameterLayout layout, byte dtype) {
+        return headerSize(layout) + (long) ParametersCodec.width(dtype) * layout.totalSize();
+    }
+
     /** Bytes of the whole HNSP encoding of {@code parameters}; no allocation. */
     public static long encodedSize(Parameters parameters) {
         return encodedSize(parameters.layout());
     }
 
     public static Encoder encoder(Parameters parameters) {
-        return new Encoder(parameters);
+        return new Encoder(parameters, ParametersCodec.DTYPE_FLOAT32);
+    }
+
+    /**
+     * An encoder storing the values as {@code dtype}: {@link ParametersCodec#DTYPE_FLOAT32} (exact) or
+     * {@link ParametersCodec#DTYPE_FLOAT16} (rounded to nearest even half, see {@link io.hanse.compression.Float16}).
+     */
+    public static Encoder encoder(Parameters parameters, byte dtype) {
+        return new Encoder(parameters, dtype);
     }
 
     /**
@@ -57,7 +70,7 @@ public final class ParametersStream {
         return new Decoder(expected, maxBytes);
     }
 
-    private static byte[] header(ParameterLayout layout) {
+    private static byte[] header(ParameterLayout layout, byte dtype) {
         List<byte[]> names = new ArrayList<>(layout.numTensors());
         for (TensorSpec t : layout.tensors()) {
             byte[] name = t.name().getBytes(StandardCharsets.UTF_8);
@@ -74,7 +87,7 @@ public final class ParametersStream {
         buf.put(ParametersCodec.MAGIC).put(ParametersCodec.VERSION).putInt(layout.numTensors());
         for (int i = 0; i < layout.numTensors(); i++) {
             TensorSpec t = layout.tensor(i);
-            buf.putShort((short) names.get(i).length).put(names.get(i)).put(ParametersCodec.DTYPE_FLOAT32).put((byte) t.rank());
+            buf.putShort((short) names.get(i).length).put(names.get(i)).put(dtype).put((byte) t.rank());
             for (int d : t.shape()) {
                 buf.putInt(d);
             }
@@ -86,12 +99,26 @@ public final class ParametersStream {
     public static final class Encoder {
         private final byte[] header;
         private final float[] values;
+        /** float16: the encoded values, computed once; null for float32 (read from the values on demand). */
+        private final byte[] body;
         private final long size;
 
-        private Encoder(Parameters parameters) {
-            this.header = header(parameters.layout());
+        private Encoder(Parameters parameters, byte dtype) {
+            int width = ParametersCodec.width(dtype);
+            this.header = header(parameters.layout(), dtype);
             this.values = parameters.flat();
-            this.size = header.length + 4L * values.length;
+            if (dtype == ParametersCodec.DTYPE_FLOAT16) {
+                byte[] b = new byte[2 * values.length];
+                for (int i = 0; i < values.length; i++) {
+                    short h = io.hanse.compression.Float16.fromFloat(values[i]);
+                    b[2 * i] = (byte) h;
+                    b[2 * i + 1] = (byte) (h >>> 8);
+                }
+                this.body = b;
+            } else {
+                this.body = null;
+            }
+            this.size = header.length + (long) width * values.length;
         }
 
         /** Total bytes of the encoding. */
@@ -125,6 +152,10 @@ public final class ParametersStream {
                 offset += n;
             }
             long v = offset - header.length;
+            if (body != null && left > 0) {
+                System.arraycopy(body, (int) v, dst, out, left);
+                return;
+            }
             while (left > 0) {
                 int index = (int) (v >>> 2);
                 int within = (int) (v & 3);
@@ -182,6 +213,9 @@ public final class ParametersStream {
         private float[] values;
         private long valueBytes;
         private long valueBytesRead;
+        /** The dtype of the values, from the first tensor; every tensor must have the same. */
+        private byte dtype;
+        private int width = 4;
 
         private Decoder(ParameterLayout expected, long maxBytes) {
             if (maxBytes <= 0) {
@@ -304,10 +338,18 @@ public final class ParametersStream {
                     expectNext(State.DTYPE_RANK, 2);
                 }
                 case DTYPE_RANK -> {
-                    byte dtype = f.get();
-                    if (dtype != ParametersCodec.DTYPE_FLOAT32) {
-                        throw new ParameterMismatchException("tensor '" + currentName + "' has dtype code " + dtype
-                                + ", only float32 (" + ParametersCodec.DTYPE_FLOAT32 + ") is supported");
+                    byte dt = f.get();
+                    if (dt != ParametersCodec.DTYPE_FLOAT32 && dt != ParametersCodec.DTYPE_FLOAT16) {
+                        throw new ParameterMismatchException("tensor '" + currentName + "' has dtype code " + dt
+                                + ", only float32 (" + ParametersCodec.DTYPE_FLOAT32 + ") and float16 ("
+                                + ParametersCodec.DTYPE_FLOAT16 + ") are supported");
+                    }
+                    if (specs.isEmpty()) {
+                        dtype = dt;
+                        width = ParametersCodec.width(dt);
+                    } else if (dt != dtype) {
+                        throw new IllegalArgumentException("tensor '" + currentName + "' has dtype code " + dt
+                                + ", the first tensor " + dtype + ": every tensor of a buffer has the same dtype");
                     }
                     currentRank = Byte.toUnsignedInt(f.get());
                     if (currentRank == 0) {
@@ -343,7 +385,7 @@ public final class ParametersStream {
             if (elements > Integer.MAX_VALUE - 8) {
                 throw new SizeLimitException("parameters too large: more than 2^31 elements at tensor '" + currentName + "'");
             }
-            checkLimit(bytesRead + 4 * elements);
+            checkLimit(bytesRead + (long) width * elements);
             specs.add(spec);
             nextTensorOrValues();
         }
@@ -360,7 +402,7 @@ public final class ParametersStream {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("bad parameters header: " + e.getMessage(), e);
             }
-            valueBytes = 4L * layout.totalSize();
+            valueBytes = (long) width * layout.totalSize();
             checkLimit(bytesRead + valueBytes);
             values = new float[layout.totalSize()];
             scratch = new byte[4];
@@ -369,6 +411,22 @@ public final class ParametersStream {
         }
 
         private void readValues(ByteBuffer data) {
+            if (width == 2) {
+                while (data.hasRemaining() && valueBytesRead < valueBytes) {
+                    scratch[filled++] = data.get();
+                    valueBytesRead++;
+                    bytesRead++;
+                    if (filled == 2) {
+                        short h = (short) ((scratch[0] & 0xFF) | (scratch[1] << 8));
+                        values[(int) ((valueBytesRead - 2) >>> 1)] = io.hanse.compression.Float16.toFloat(h);
+                        filled = 0;
+                    }
+                }
+                if (valueBytesRead == valueBytes) {
+                    state = State.DONE;
+                }
+                return;
+            }
             // finish a float split across pieces
             if (filled > 0 || (valueBytesRead & 3) != 0 || data.remaining() < 4) {
                 int n = (int) Math.min(Math.min(4 - filled, data.remaining()), valueBytes - valueBytesRead);

@@ -1,31 +1,23 @@
 package io.hanse.datasets;
 
 import io.hanse.client.Client;
-import io.hanse.client.EvaluateResult;
-import io.hanse.client.FitResult;
-import io.hanse.client.MessageHandler;
-import io.hanse.core.Parameters;
-import io.hanse.core.Scalars;
+import io.hanse.client.PreparingClient;
 import io.hanse.data.Dataset;
 import io.hanse.server.ClientProxy;
+import io.hanse.server.PreparationRound;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
  * Federated feature standardisation as a message exchange before the first round, for deployments where each
  * site holds only its own rows ({@code protocol = "hanse.standardize"}).
  *
- * <p>Two steps, over {@link ClientProxy#exchange} (so the same in-process and over gRPC):
+ * <p>Two steps, a {@link PreparationRound} with {@link PreparingClient}s (so the same in-process and over gRPC):
  * <ol>
  *   <li>{@code STATS}: every client answers with its {@link FederatedStandardizer.SiteStatistics} (row count,
  *       per-feature sums and sums of squares of its raw rows);</li>
@@ -40,66 +32,73 @@ import java.util.function.Function;
  * Both steps are idempotent, so a server that restarts (or resumes) simply runs them again: clients keep their
  * raw rows and standardise them afresh.
  *
- * <p>Wire format (little-endian): a request is one type byte ({@code 1} STATS, {@code 2} APPLY followed by
- * {@code int features, double[features] mean, double[features] std}); the STATS reply is
- * {@code long count, int features, double[features] sum, double[features] sumOfSquares}; the APPLY reply is
- * the single byte {@code 2}. Every message is checked for length, feature count and finite values before it is used.
+ * <p>Wire format (little-endian; the framing is {@link PreparingClient}'s): a report is
+ * {@code long count, int features, double[features] sum, double[features] sumOfSquares}; the result is
+ * {@code int features, double[features] mean, double[features] std}. Both are checked for length, feature count and
+ * finite values before use.
  */
 public final class StandardizationExchange {
 
-    /** The protocol name carried by {@link ClientProxy#exchange} and {@link MessageHandler#handle}. */
+    /** The protocol name carried by {@link ClientProxy#exchange} and {@link io.hanse.client.MessageHandler#handle}. */
     public static final String PROTOCOL = "hanse.standardize";
-
-    static final byte STATS = 1;
-    static final byte APPLY = 2;
 
     private StandardizationExchange() {
     }
 
     /**
-     * Runs both steps with {@code clients} (all of them must answer) and returns the combined standardiser.
+     * Runs the exchange with {@code clients} (all of them must answer) and returns the combined standardiser.
      *
      * @param features number of features every site must report
      * @throws IllegalStateException naming the client, if one fails, times out or answers with a malformed reply
      */
     public static FederatedStandardizer run(List<ClientProxy> clients, int features, Duration timeout) throws InterruptedException {
-        if (clients.isEmpty()) {
-            throw new IllegalStateException("federated standardisation needs at least one client");
-        }
-        List<CompletableFuture<byte[]>> replies = new ArrayList<>();
-        for (ClientProxy c : clients) {
-            replies.add(c.exchange(PROTOCOL, new byte[]{STATS}, null, Scalars.EMPTY, timeout));
-        }
-        List<FederatedStandardizer.SiteStatistics> sites = new ArrayList<>();
-        for (int i = 0; i < clients.size(); i++) {
-            byte[] reply = await(replies.get(i), clients.get(i), "statistics", timeout);
-            try {
-                sites.add(decodeStatistics(reply, features));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("client " + clients.get(i).id() + " sent malformed statistics: " + e.getMessage(), e);
-            }
-        }
-        FederatedStandardizer s = FederatedStandardizer.combine(sites);
-        byte[] apply = encodeApply(s);
-        List<CompletableFuture<byte[]>> acks = new ArrayList<>();
-        for (ClientProxy c : clients) {
-            acks.add(c.exchange(PROTOCOL, apply, null, Scalars.EMPTY, timeout));
-        }
-        for (int i = 0; i < clients.size(); i++) {
-            await(acks.get(i), clients.get(i), "acknowledgement of the standardisation", timeout);
-        }
-        return s;
+        return PreparationRound.run(PROTOCOL, clients, combiner(features), timeout);
     }
 
-    private static byte[] await(CompletableFuture<byte[]> f, ClientProxy c, String what, Duration timeout) throws InterruptedException {
-        try {
-            // the proxy enforces the timeout itself; the extra second only guards against a proxy that does not
-            return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("client " + c.id() + " did not send its " + what + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("client " + c.id() + " did not send its " + what + " within " + timeout.toSeconds() + " s", e);
-        }
+    /** The server's side: checks each site's statistics, totals them, and encodes the means and divisors. */
+    public static PreparationRound.Combiner<FederatedStandardizer.SiteStatistics, FederatedStandardizer> combiner(int features) {
+        return new PreparationRound.Combiner<>() {
+            @Override
+            public FederatedStandardizer.SiteStatistics decode(byte[] report) {
+                return decodeStatistics(report, features);
+            }
+
+            @Override
+            public FederatedStandardizer combine(List<FederatedStandardizer.SiteStatistics> reports) {
+                return FederatedStandardizer.combine(reports);
+            }
+
+            @Override
+            public byte[] encode(FederatedStandardizer result) {
+                return encodeResult(result);
+            }
+        };
+    }
+
+    /** A site's side: it reports the statistics of its raw rows and trains on them standardised with the result. */
+    public static PreparingClient.Preparation preparation(Dataset raw) {
+        Objects.requireNonNull(raw, "raw");
+        return new PreparingClient.Preparation() {
+            @Override
+            public String protocol() {
+                return PROTOCOL;
+            }
+
+            @Override
+            public byte[] report() {
+                return encodeStatistics(FederatedStandardizer.SiteStatistics.of(raw));
+            }
+
+            @Override
+            public Dataset apply(byte[] result) {
+                return decodeResult(result, raw.featureSize()).apply(raw);
+            }
+        };
+    }
+
+    /** A site holding {@code raw} rows that trains, once standardised, through the client {@code build} makes. */
+    public static PreparingClient client(Dataset raw, Function<Dataset, Client> build) {
+        return new PreparingClient(preparation(raw), build);
     }
 
     static byte[] encodeStatistics(FederatedStandardizer.SiteStatistics s) {
@@ -145,11 +144,11 @@ public final class StandardizationExchange {
         return new FederatedStandardizer.SiteStatistics(count, sum, sq);
     }
 
-    static byte[] encodeApply(FederatedStandardizer s) {
+    static byte[] encodeResult(FederatedStandardizer s) {
         double[] mean = s.exactMean();
         double[] std = s.exactStd();
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 16 * mean.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(APPLY).putInt(mean.length);
+        ByteBuffer b = ByteBuffer.allocate(4 + 16 * mean.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(mean.length);
         for (double v : mean) {
             b.putDouble(v);
         }
@@ -159,18 +158,17 @@ public final class StandardizationExchange {
         return b.array();
     }
 
-    static Standardizer decodeApply(byte[] bytes, int features) {
-        if (bytes.length < 5) {
-            throw new IllegalArgumentException("truncated standardisation message of " + bytes.length + " bytes");
+    static Standardizer decodeResult(byte[] bytes, int features) {
+        if (bytes.length < 4) {
+            throw new IllegalArgumentException("truncated standardisation result of " + bytes.length + " bytes");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.get();
         int d = b.getInt();
         if (d != features) {
             throw new IllegalArgumentException("the server's standardisation has " + d + " features, this client's data " + features);
         }
-        if (bytes.length != 5 + 16L * d) {
-            throw new IllegalArgumentException(bytes.length + " bytes for " + d + " features, expected " + (5 + 16L * d));
+        if (bytes.length != 4 + 16L * d) {
+            throw new IllegalArgumentException(bytes.length + " bytes for " + d + " features, expected " + (4 + 16L * d));
         }
         double[] mean = new double[d];
         double[] std = new double[d];
@@ -191,76 +189,5 @@ public final class StandardizationExchange {
             throw new IllegalArgumentException(what + " of feature " + j + " is " + v);
         }
         return v;
-    }
-
-    /**
-     * A client that holds raw rows until the server's standardisation arrives, then trains on the standardised
-     * rows through the client that {@code build} makes from them. Messages of other protocols go to that client
-     * (if it handles messages). Training or evaluating before the standardisation fails with a reason, so the
-     * server counts the task as failed instead of aggregating a model trained on raw features.
-     */
-    public static final class StandardizingClient implements Client, MessageHandler {
-
-        private final Dataset raw;
-        private final Function<Dataset, Client> build;
-        private volatile Client inner;
-
-        public StandardizingClient(Dataset raw, Function<Dataset, Client> build) {
-            this.raw = Objects.requireNonNull(raw, "raw");
-            this.build = Objects.requireNonNull(build, "build");
-        }
-
-        /** True once the server's standardisation has been applied. */
-        public boolean standardized() {
-            return inner != null;
-        }
-
-        @Override
-        public byte[] handle(String protocol, byte[] message, Parameters parameters, Scalars config) {
-            if (!PROTOCOL.equals(protocol)) {
-                if (inner instanceof MessageHandler h) {
-                    return h.handle(protocol, message, parameters, config);
-                }
-                throw new IllegalArgumentException(inner == null
-                        ? "'" + protocol + "' message before the federated standardisation ('" + PROTOCOL + "')"
-                        : "this client does not handle '" + protocol + "' messages");
-            }
-            if (message == null || message.length == 0) {
-                throw new IllegalArgumentException("empty '" + PROTOCOL + "' message");
-            }
-            return switch (message[0]) {
-                case STATS -> encodeStatistics(FederatedStandardizer.SiteStatistics.of(raw));
-                case APPLY -> {
-                    Standardizer s = decodeApply(message, raw.featureSize());
-                    inner = build.apply(s.apply(raw));
-                    yield new byte[]{APPLY}; // transports refuse empty replies
-                }
-                default -> throw new IllegalArgumentException("unknown '" + PROTOCOL + "' message type " + message[0]);
-            };
-        }
-
-        @Override
-        public Parameters getParameters(Scalars config) {
-            return ready().getParameters(config);
-        }
-
-        @Override
-        public FitResult fit(Parameters parameters, Scalars config) {
-            return ready().fit(parameters, config);
-        }
-
-        @Override
-        public EvaluateResult evaluate(Parameters parameters, Scalars config) {
-            return ready().evaluate(parameters, config);
-        }
-
-        private Client ready() {
-            Client c = inner;
-            if (c == null) {
-                throw new IllegalStateException("this client has not received the federated standardisation yet ('" + PROTOCOL
-                        + "' exchange); it joined after the server ran it, or the server skipped it");
-            }
-            return c;
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.hanse.client.Client;
 import io.hanse.client.EvaluateResult;
 import io.hanse.client.FitResult;
 import io.hanse.client.MessageHandler;
+import io.hanse.client.PreparingClient;
 import io.hanse.core.Parameters;
 import io.hanse.core.Scalars;
 import io.hanse.data.Dataset;
@@ -27,33 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StandardizationExchangeTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-    /** A client proxy that delivers exchange messages to a handler in this thread, optionally tampering with replies. */
-    private record DirectProxy(String id, MessageHandler handler, UnaryOperator<byte[]> tamper) implements ClientProxy {
-        @Override
-        public CompletableFuture<Parameters> getParameters(Scalars config, Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<FitResult> fit(Parameters parameters, Scalars config, Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<EvaluateResult> evaluate(Parameters parameters, Scalars config, Duration timeout) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<byte[]> exchange(String protocol, byte[] message, Parameters parameters, Scalars config, Duration timeout) {
-            try {
-                return CompletableFuture.completedFuture(tamper.apply(handler.handle(protocol, message, parameters, config)));
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
-    }
 
     /** Captures the standardised dataset a client was built from. */
     private static final class Recorder implements Client {
@@ -99,11 +73,11 @@ class StandardizationExchangeTest {
         int[][] parts = {range(0, 40), range(40, 160), range(160, 300)};
         List<ClientProxy> proxies = new ArrayList<>();
         List<AtomicReference<Recorder>> built = new ArrayList<>();
-        List<StandardizationExchange.StandardizingClient> clients = new ArrayList<>();
+        List<PreparingClient> clients = new ArrayList<>();
         for (int k = 0; k < parts.length; k++) {
             AtomicReference<Recorder> ref = new AtomicReference<>();
             built.add(ref);
-            StandardizationExchange.StandardizingClient c = new StandardizationExchange.StandardizingClient(all.view(parts[k]), d -> {
+            PreparingClient c = StandardizationExchange.client(all.view(parts[k]), d -> {
                 Recorder rec = new Recorder(d);
                 ref.set(rec);
                 return rec;
@@ -126,7 +100,7 @@ class StandardizationExchangeTest {
         float[] got = new float[4];
         float[] want = new float[4];
         for (int k = 0; k < parts.length; k++) {
-            assertTrue(clients.get(k).standardized());
+            assertTrue(clients.get(k).prepared());
             Dataset d = built.get(k).get().data;
             assertEquals(parts[k].length, d.size());
             for (int i = 0; i < d.size(); i++) {
@@ -141,8 +115,8 @@ class StandardizationExchangeTest {
     @Test
     void malformedStatisticsAreRefusedNamingTheClient() {
         Dataset all = table(50, 3, 2, 5);
-        StandardizationExchange.StandardizingClient good = new StandardizationExchange.StandardizingClient(all.view(range(0, 25)), Recorder::new);
-        StandardizationExchange.StandardizingClient bad = new StandardizationExchange.StandardizingClient(all.view(range(25, 50)), Recorder::new);
+        PreparingClient good = StandardizationExchange.client(all.view(range(0, 25)), Recorder::new);
+        PreparingClient bad = StandardizationExchange.client(all.view(range(25, 50)), Recorder::new);
         List<UnaryOperator<byte[]>> tampers = List.of(
                 b -> java.util.Arrays.copyOf(b, b.length - 1),                         // truncated
                 b -> new byte[0],                                                      // empty
@@ -156,26 +130,32 @@ class StandardizationExchangeTest {
             assertTrue(e.getMessage().contains("client evil"), e.getMessage());
         }
         // nothing was applied: the exchange stops before APPLY when a reply is bad
-        assertFalse(good.standardized());
+        assertFalse(good.prepared());
     }
 
     @Test
     void clientRefusesABadApplyMessage() {
         Dataset all = table(20, 3, 3, 0);
-        StandardizationExchange.StandardizingClient c = new StandardizationExchange.StandardizingClient(all, Recorder::new);
+        PreparingClient c = StandardizationExchange.client(all, Recorder::new);
         FederatedStandardizer s = FederatedStandardizer.combine(List.of(FederatedStandardizer.SiteStatistics.of(all)));
-        byte[] ok = StandardizationExchange.encodeApply(s);
+        byte[] body = StandardizationExchange.encodeResult(s);
+        byte[] ok = new byte[body.length + 1];
+        ok[0] = PreparingClient.APPLY;
+        System.arraycopy(body, 0, ok, 1, body.length);
         byte[] zeroStd = ok.clone();
         putDouble(zeroStd, 5 + 24, 0);
         byte[] nanMean = ok.clone();
         putDouble(nanMean, 5, Double.NaN);
-        for (byte[] m : List.of(java.util.Arrays.copyOf(ok, 4), java.util.Arrays.copyOf(ok, ok.length - 8), zeroStd, nanMean, new byte[]{9})) {
+        byte[] wrongFeatures = ok.clone();
+        wrongFeatures[1] = 4;
+        for (byte[] m : List.of(java.util.Arrays.copyOf(ok, 4), java.util.Arrays.copyOf(ok, ok.length - 8), zeroStd, nanMean,
+                wrongFeatures, new byte[]{9}, new byte[0])) {
             assertThrows(IllegalArgumentException.class, () -> c.handle(StandardizationExchange.PROTOCOL, m, null, Scalars.EMPTY));
-            assertFalse(c.standardized());
+            assertFalse(c.prepared());
         }
         assertThrows(IllegalArgumentException.class, () -> c.handle("secagg+", new byte[]{1}, null, Scalars.EMPTY));
         c.handle(StandardizationExchange.PROTOCOL, ok, null, Scalars.EMPTY);
-        assertTrue(c.standardized());
+        assertTrue(c.prepared());
     }
 
     private static void putDouble(byte[] b, int offset, double v) {

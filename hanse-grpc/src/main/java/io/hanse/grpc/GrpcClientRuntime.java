@@ -526,8 +526,16 @@ public final class GrpcClientRuntime implements AutoCloseable {
             if (error != null) {
                 h.setError(error.isEmpty() ? "unknown error" : error);
             } else if (result instanceof FitResult f) {
-                h.setNumExamples(f.numExamples()).putAllMetrics(Protocol.toProto(f.metrics()));
-                encoder = Payload.of(ParametersStream.encoder(f.parameters()));
+                Object update = f.metrics().get(io.hanse.compression.Compression.COMPRESSED_UPDATE);
+                if (update instanceof byte[] compressed) {
+                    // a compressed update travels instead of the parameters; the server rebuilds them
+                    h.setNumExamples(f.numExamples()).putAllMetrics(Protocol.toProto(io.hanse.compression.Compression.withoutPayload(f.metrics())))
+                            .setEncoding(io.hanse.grpc.proto.PayloadEncoding.PAYLOAD_ENCODING_COMPRESSED_UPDATE);
+                    encoder = Payload.of(compressed);
+                } else {
+                    h.setNumExamples(f.numExamples()).putAllMetrics(Protocol.toProto(f.metrics()));
+                    encoder = Payload.of(ParametersStream.encoder(f.parameters()));
+                }
             } else if (result instanceof EvaluateResult e) {
                 h.setNumExamples(e.numExamples()).setLoss(e.loss()).putAllMetrics(Protocol.toProto(e.metrics()));
             } else if (result instanceof Parameters p) {

@@ -69,8 +69,14 @@ import java.util.concurrent.atomic.LongAdder;
  * logged (rate-limited), and changes nothing: UNAUTHENTICATED (missing or wrong token, unknown
  * session), FAILED_PRECONDITION (protocol version, stale or unknown task, round or type mismatch),
  * INVALID_ARGUMENT (malformed header, chunk order, SHA-256 mismatch, bad HNSP, layout other than the
- * expected one, NaN or infinity, negative num_examples), RESOURCE_EXHAUSTED (more bytes than the
+ * expected one, NaN or infinity, negative num_examples, a malformed compressed update: see
+ * {@link io.hanse.compression.UpdateCodec}), RESOURCE_EXHAUSTED (more bytes than the
  * expected layout encodes to or than allowed, too many or too large chunks).
+ *
+ * <p>Compression ({@link io.hanse.compression.Compression}): a task whose config asks for float16 down
+ * compression sends the global model as float16 HNSP; a FIT result may carry a compressed update, which is
+ * added to the server's full-precision copy of the parameters sent with the task. {@link #parameterBytesSent()}
+ * and {@link #parameterBytesReceived()} count these payload bytes, as a simulation does.
  */
 public final class GrpcFederationServer implements AutoCloseable {
 
@@ -502,7 +508,9 @@ public final class GrpcFederationServer implements AutoCloseable {
         long deadline = System.currentTimeMillis() + timeout.toMillis();
         String taskId = newId(8);
         try {
-            out = parameters == null ? null : outgoing(parameters);
+            out = parameters == null ? null : outgoing(parameters, io.hanse.compression.Compression.float16Down(cfg)
+                    && io.hanse.compression.Compression.fitsFloat16(parameters)
+                    ? io.hanse.core.ParametersCodec.DTYPE_FLOAT16 : io.hanse.core.ParametersCodec.DTYPE_FLOAT32);
             Task.Builder tb = Task.newBuilder().setTaskId(taskId).setType(type).setRound(taskRound)
                     .putAllConfig(Protocol.toProto(cfg)).setDeadlineUnixMs(deadline);
             if (out != null) {
@@ -548,12 +556,12 @@ public final class GrpcFederationServer implements AutoCloseable {
         return round;
     }
 
-    private OutgoingParameters outgoing(Parameters parameters) {
+    private OutgoingParameters outgoing(Parameters parameters, byte dtype) {
         synchronized (outgoing) {
             OutgoingParameters out = outgoing.get(parameters);
-            if (out == null) {
+            if (out == null || out.dtype != dtype) {
                 // the same global model goes to every client of a round: encode its digest once
-                out = new OutgoingParameters("p" + parametersIds.incrementAndGet(), parameters, maxChunkBytes);
+                out = new OutgoingParameters("p" + parametersIds.incrementAndGet(), parameters, maxChunkBytes, dtype);
                 if (outgoing.size() >= 2) {
                     outgoing.clear();
                 }

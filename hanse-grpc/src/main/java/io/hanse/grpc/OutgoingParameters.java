@@ -14,11 +14,19 @@ final class OutgoingParameters {
     final int chunkBytes;
     final int numChunks;
     final ParametersInfo info;
+    /** The dtype the values travel as: float32, or float16 under down compression. */
+    final byte dtype;
 
     OutgoingParameters(String id, Parameters parameters, int chunkBytes) {
+        this(id, parameters, chunkBytes, io.hanse.core.ParametersCodec.DTYPE_FLOAT32);
+    }
+
+    /** {@code parameters} (the server's full-precision copy, kept for rebuilding compressed updates) encoded as {@code dtype}. */
+    OutgoingParameters(String id, Parameters parameters, int chunkBytes, byte dtype) {
         this.id = id;
         this.parameters = parameters;
-        this.encoder = ParametersStream.encoder(parameters);
+        this.dtype = dtype;
+        this.encoder = ParametersStream.encoder(parameters, dtype);
         this.chunkBytes = chunkBytes;
         long chunks = Protocol.numChunks(encoder.size(), chunkBytes);
         if (chunks > Integer.MAX_VALUE) {

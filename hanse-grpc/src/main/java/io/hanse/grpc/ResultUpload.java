@@ -128,7 +128,32 @@ final class ResultUpload implements StreamObserver<ResultPart> {
             throw invalid("metrics: " + e.getMessage());
         }
         long bytes = h.getParametersBytes();
-        if (!h.getError().isEmpty()) {
+        boolean compressed = h.getEncoding() == io.hanse.grpc.proto.PayloadEncoding.PAYLOAD_ENCODING_COMPRESSED_UPDATE;
+        if (h.getEncodingValue() != 0 && !compressed) {
+            throw invalid("unknown payload encoding " + h.getEncodingValue());
+        }
+        if (compressed && (t.type != TaskType.FIT || !h.getError().isEmpty())) {
+            throw invalid("only a FIT result may carry a compressed update, this is " + (h.getError().isEmpty() ? "a " + t.type + " result" : "an error"));
+        }
+        if (compressed) {
+            if (t.parameters == null) {
+                throw invalid("a compressed update needs the parameters sent with the task, and this task had none");
+            }
+            if (bytes <= 0) {
+                throw invalid("a compressed FIT result must carry the update, but parameters_bytes = " + bytes);
+            }
+            if (h.getParametersSha256().size() != 32) {
+                throw invalid("parameters_sha256 must be 32 bytes, got " + h.getParametersSha256().size());
+            }
+            // top-k at fraction 1 takes at most 9 bytes a value (a 5-byte varint and a float32)
+            long limit = Math.min(Integer.MAX_VALUE - 16, 3 * ParametersStream.encodedSize(t.sentLayout()) + 64);
+            if (bytes > limit) {
+                throw exhausted("the compressed update announces " + bytes + " bytes, more than the " + limit + " allowed");
+            }
+            maxChunks = Protocol.numChunks(bytes, server.maxChunkBytes) + 16;
+            raw = new java.io.ByteArrayOutputStream((int) bytes);
+            digest = Protocol.sha256();
+        } else if (!h.getError().isEmpty()) {
             if (bytes != 0) {
                 throw invalid("a result reporting an error carries no parameters, but parameters_bytes = " + bytes);
             }
@@ -240,7 +265,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
                 result = new TaskFailedException("client '" + client + "' failed " + task.type + ": " + FederationService.clean(header.getError(), 500));
             } else if (task.type == TaskType.EVALUATE) {
                 result = new EvaluateResult(header.getLoss(), header.getNumExamples(), metrics);
-            } else if (task.type == TaskType.EXCHANGE) {
+            } else if (task.type == TaskType.EXCHANGE || raw != null) {
                 if (received != header.getParametersBytes()) {
                     throw invalid("truncated reply: received " + received + " of the " + header.getParametersBytes() + " bytes announced");
                 }
@@ -249,7 +274,13 @@ final class ResultUpload implements StreamObserver<ResultPart> {
                     throw invalid("reply sha256 mismatch: the received bytes hash to " + Protocol.hex(sha)
                             + ", the header says " + Protocol.hex(header.getParametersSha256().toByteArray()));
                 }
-                result = raw.toByteArray();
+                if (task.type == TaskType.FIT) {
+                    // a compressed update: the server's own copy of the global model sent with the task, plus the update
+                    Parameters p = io.hanse.compression.Compression.reconstruct(task.parameters.parameters, raw.toByteArray());
+                    result = new FitResult(p, header.getNumExamples(), metrics);
+                } else {
+                    result = raw.toByteArray();
+                }
             } else {
                 if (received != header.getParametersBytes()) {
                     throw invalid("truncated parameters: received " + received + " of the " + header.getParametersBytes() + " bytes announced");

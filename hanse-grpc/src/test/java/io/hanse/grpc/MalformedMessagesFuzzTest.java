@@ -78,7 +78,9 @@ class MalformedMessagesFuzzTest {
         PUSH_OVERSIZED_ANNOUNCEMENT, PUSH_BAD_SHA_LENGTH, PUSH_UNSET_METRIC, PUSH_CHUNK_OUT_OF_ORDER, PUSH_TRUNCATED,
         PUSH_SHA_MISMATCH, PUSH_NAN_VALUES, PUSH_INFINITE_VALUES, PUSH_WRONG_SHAPE, PUSH_WRONG_NAME, PUSH_MISSING_TENSOR,
         PUSH_GARBAGE, PUSH_MUTATED_HEADER, PUSH_CHUNK_TOO_LARGE, PUSH_MESSAGE_TOO_LARGE, PUSH_MORE_BYTES_THAN_ANNOUNCED,
-        PUSH_UNDERANNOUNCED, PUSH_EMPTY_CHUNK, PUSH_ERROR_WITH_CHUNKS
+        PUSH_UNDERANNOUNCED, PUSH_EMPTY_CHUNK, PUSH_ERROR_WITH_CHUNKS,
+        COMPRESSED_TRUNCATED, COMPRESSED_WRONG_COUNT, COMPRESSED_INDEX_OUT_OF_RANGE, COMPRESSED_NAN_SCALE, COMPRESSED_NEGATIVE_SCALE,
+        COMPRESSED_BAD_METHOD, COMPRESSED_GARBAGE, COMPRESSED_NAN_VALUE, COMPRESSED_UNKNOWN_ENCODING
     }
 
     /** gRPC logs every oversized message with a stack trace through java.util.logging; quiet it here. */
@@ -176,6 +178,31 @@ class MalformedMessagesFuzzTest {
 
     private static ResultPart part(ResultHeader.Builder h) {
         return ResultPart.newBuilder().setHeader(h).build();
+    }
+
+    /** A push of a compressed update (HNSC) as the payload of the FIT result. */
+    private List<ResultPart> compressedPushOf(byte[] payload) {
+        List<ResultPart> parts = new ArrayList<>();
+        parts.add(part(header(payload).setEncoding(io.hanse.grpc.proto.PayloadEncoding.PAYLOAD_ENCODING_COMPRESSED_UPDATE)));
+        parts.addAll(chunks(payload, CHUNK));
+        return parts;
+    }
+
+    /** A well-formed update of the fixture layout, in one of the three encodings, to break. */
+    private byte[] compressed(int method) {
+        float[] v = new float[Fixtures.LAYOUT.totalSize()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = random.nextFloat() - 0.5f;
+        }
+        return switch (method) {
+            case 0 -> io.hanse.compression.UpdateCodec.float16(v);
+            case 1 -> io.hanse.compression.UpdateCodec.int8(v, 4, new java.util.SplittableRandom(random.nextLong()));
+            default -> io.hanse.compression.UpdateCodec.topK(v, 3);
+        };
+    }
+
+    private static java.nio.ByteBuffer le(byte[] b) {
+        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     private List<ResultPart> pushOf(byte[] payload) {
@@ -420,6 +447,64 @@ class MalformedMessagesFuzzTest {
             case PUSH_ERROR_WITH_CHUNKS -> {
                 expected = Status.Code.INVALID_ARGUMENT;
                 got = push(goodAsync, List.of(part(header(valid).setParametersBytes(0).setError("boom")), chunk(0, valid)));
+            }
+            case COMPRESSED_TRUNCATED -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] m = compressed(random.nextInt(3));
+                got = push(goodAsync, compressedPushOf(Arrays.copyOf(m, 1 + random.nextInt(m.length - 1))));
+            }
+            case COMPRESSED_WRONG_COUNT -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] m = compressed(random.nextInt(3));
+                le(m).putInt(6, Fixtures.LAYOUT.totalSize() + 1 + random.nextInt(100));
+                got = push(goodAsync, compressedPushOf(m));
+            }
+            case COMPRESSED_INDEX_OUT_OF_RANGE -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] m = compressed(2);
+                m[14 + 2] = (byte) (9 + random.nextInt(100)); // the third index gap: past the 9 values
+                got = push(goodAsync, compressedPushOf(m));
+            }
+            case COMPRESSED_NAN_SCALE -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] m = compressed(1);
+                float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+                le(m).putFloat(14 + 8 * random.nextInt(3) + (random.nextBoolean() ? 0 : 4), bad[random.nextInt(3)]);
+                got = push(goodAsync, compressedPushOf(m));
+            }
+            case COMPRESSED_NEGATIVE_SCALE -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] m = compressed(1);
+                le(m).putFloat(14 + 4, -1 - random.nextFloat());
+                got = push(goodAsync, compressedPushOf(m));
+            }
+            case COMPRESSED_BAD_METHOD -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] m = compressed(random.nextInt(3));
+                m[5] = (byte) (random.nextBoolean() ? 0 : 4 + random.nextInt(200));
+                got = push(goodAsync, compressedPushOf(m));
+            }
+            case COMPRESSED_GARBAGE -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] g = new byte[1 + random.nextInt(200)];
+                random.nextBytes(g);
+                got = push(goodAsync, compressedPushOf(g));
+            }
+            case COMPRESSED_NAN_VALUE -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] m = compressed(random.nextBoolean() ? 0 : 2);
+                if (m[5] == 1) {
+                    le(m).putShort(10 + 2 * random.nextInt(9), (short) 0x7E00); // a float16 NaN
+                } else {
+                    le(m).putFloat(m.length - 4, Float.NaN);
+                }
+                got = push(goodAsync, compressedPushOf(m));
+            }
+            case COMPRESSED_UNKNOWN_ENCODING -> {
+                expected = Status.Code.INVALID_ARGUMENT;
+                List<ResultPart> parts = pushOf(valid);
+                parts.set(0, part(header(valid).setEncodingValue(2 + random.nextInt(50))));
+                got = push(goodAsync, parts);
             }
             default -> throw new IllegalStateException(c.toString());
         }

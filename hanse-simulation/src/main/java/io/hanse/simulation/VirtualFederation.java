@@ -1,6 +1,7 @@
 package io.hanse.simulation;
 
 import io.hanse.server.ClientManager;
+import io.hanse.server.TrafficMeter;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ public final class VirtualFederation implements AutoCloseable {
     private final ClientManager clients = new ClientManager();
     private final ExecutorService workers;
     private final int numClients;
+    private final TrafficMeter.Counter traffic = new TrafficMeter.Counter();
 
     public VirtualFederation(int numClients, int workerThreads, ClientFactory factory) {
         if (numClients < 1) {
@@ -35,12 +37,17 @@ public final class VirtualFederation implements AutoCloseable {
         };
         this.workers = Executors.newFixedThreadPool(workerThreads, tf);
         for (int i = 0; i < numClients; i++) {
-            clients.register(new VirtualClientProxy(Integer.toString(i), factory, workers));
+            clients.register(new VirtualClientProxy(Integer.toString(i), factory, workers, traffic));
         }
     }
 
     public ClientManager clientManager() {
         return clients;
+    }
+
+    /** Payload bytes moved so far, each direction: what a deployment of the same run would send. */
+    public TrafficMeter traffic() {
+        return traffic;
     }
 
     public int numClients() {

@@ -22,10 +22,37 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
                         Data data, Partition partition, Model model, TrainingOptions training,
                         StrategySettings strategy, Simulation simulation, String outputDir,
                         ServerSettings server, ClientSettings client, Privacy privacy, Attack attack, Heterogeneity heterogeneity,
-                        Map<String, Object> source, SecAgg secagg, boolean writeReport) {
+                        Map<String, Object> source, SecAgg secagg, boolean writeReport, Compression compression) {
 
     public static final Set<String> TABLES = Set.of("data", "partition", "model", "train", "strategy", "simulation", "output",
-            "server", "client", "privacy", "attack", "heterogeneity", "secagg");
+            "server", "client", "privacy", "attack", "heterogeneity", "secagg", "compression");
+
+    /** Allowed values of {@code compression.up}. */
+    public static final List<String> COMPRESSION_UP = List.of("none", "float16", "int8", "topk");
+    /** Allowed values of {@code compression.down}. */
+    public static final List<String> COMPRESSION_DOWN = List.of("none", "float16");
+
+    /**
+     * Communication compression ({@code [compression]}): how clients encode their updates and how the server encodes
+     * the global model it sends; see {@link io.hanse.compression.Compression}.
+     *
+     * @param up            "none", "float16", "int8" (stochastic rounding) or "topk"
+     * @param down          "none" or "float16"
+     * @param topkFraction  the fraction of an update's values top-k sends, in (0, 1]
+     * @param errorFeedback whether clients keep what compression did not send and add it to their next update
+     * @param int8Chunk     values sharing one int8 offset and scale
+     */
+    public record Compression(String up, String down, double topkFraction, boolean errorFeedback, int int8Chunk) {
+        public boolean enabled() {
+            return !up.equals("none") || !down.equals("none");
+        }
+
+        /** The core settings. */
+        public io.hanse.compression.Compression toSettings() {
+            return new io.hanse.compression.Compression(io.hanse.compression.CompressionMethod.of(up),
+                    io.hanse.compression.CompressionMethod.of(down), topkFraction, errorFeedback, int8Chunk);
+        }
+    }
 
     /**
      * Secure aggregation (SecAgg+) of the clients' updates: the server learns only their weighted mean. Defaults
@@ -63,7 +90,7 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
     public static final List<String> ATTACK_TYPES = List.of("none", "sign_flip", "scaling", "gaussian", "alie", "ipm", "label_flip");
 
     /**
-     * @param dataset      {@code mnist}, {@code fashion-mnist} or {@code tabular}
+     * @param dataset      one of {@link #DATASETS}: {@code mnist}, {@code fashion-mnist}, {@code tabular}, {@code shakespeare}, {@code imdb}
      * @param dir          directory holding the dataset, or null to search (--data-dir, HANSE_DATA_DIR, ./data)
      * @param trainLimit   use only the first n training examples (0: all)
      * @param testLimit    use only the first n test examples (0: all)
@@ -76,10 +103,31 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
      * @param task         tabular: {@code classification} or {@code regression}
      * @param standardize  tabular: scale features to zero mean, unit variance, from statistics that the clients
      *                     compute on their own partitions and combine (counts, sums, sums of squares; no rows pooled)
+     * @param text         the keys of the text datasets shakespeare and imdb
      */
     public record Data(String dataset, String dir, int trainLimit, int testLimit,
                        String path, String format, int labelColumn, boolean header, double testFraction, String task,
-                       boolean standardize) {
+                       boolean standardize, Text text) {
+    }
+
+    /** Values of {@code data.dataset}. */
+    public static final List<String> DATASETS = List.of("mnist", "fashion-mnist", "tabular", "shakespeare", "imdb");
+
+    /**
+     * The text datasets' keys of {@code [data]} (read for every dataset, used by shakespeare and imdb).
+     *
+     * @param seqLen                   shakespeare: characters per window (80); imdb: tokens per review (200)
+     * @param stride                   shakespeare: keep every stride-th window of a role (1: all, as LEAF)
+     * @param minSamples               shakespeare: a role becomes a client only with this many training windows
+     * @param maxSamplesPerClient      shakespeare: cap on a client's training windows, a seeded subset (0: none)
+     * @param vocabSize                imdb: token ids of the vocabulary, padding (0) and out-of-vocabulary (1) included;
+     *                                 the model's embedding size
+     * @param vocabClientTopWords      imdb: words each client reports (its most frequent by document frequency)
+     * @param vocabMinClientDocuments  imdb: a client reports a word only if it is in at least this many of its reviews
+     * @param vocabMinClients          imdb: the vocabulary keeps a word only if at least this many clients reported it
+     */
+    public record Text(int seqLen, int stride, int minSamples, int maxSamplesPerClient, int vocabSize,
+                       int vocabClientTopWords, int vocabMinClientDocuments, int vocabMinClients) {
     }
 
     /**
@@ -125,13 +173,33 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
         }
     }
 
-    /** A built-in model by name, or layers given in the config. */
-    public record Model(String name, List<Layer> layers, String loss) {
+    /**
+     * A built-in model by name, or layers given in the config.
+     *
+     * @param vocabSize {@code model.vocab_size}: token ids of a built-in text model's embedding; 0 when not given
+     */
+    public record Model(String name, List<Layer> layers, String loss, int vocabSize) {
+        public Model(String name, List<Layer> layers, String loss) {
+            this(name, layers, loss, 0);
+        }
+
         public ModelSpec spec(int[] inputShape, int numClasses) {
+            return spec(inputShape, numClasses, 0);
+        }
+
+        /**
+         * The model for data of {@code inputShape} and {@code numClasses}; {@code dataVocabSize} is the data's
+         * vocabulary (0 if not text), used by the built-in text models unless {@code model.vocab_size} is given.
+         */
+        public ModelSpec spec(int[] inputShape, int numClasses, int dataVocabSize) {
             if (layers == null) {
-                return Models.byName(name, inputShape, numClasses);
+                return Models.byName(name, inputShape, numClasses, vocabSize > 0 ? vocabSize : Math.max(0, dataVocabSize));
             }
-            Loss l = "mse".equals(loss) ? Loss.MEAN_SQUARED_ERROR : Loss.SOFTMAX_CROSS_ENTROPY;
+            Loss l = switch (loss) {
+                case "mse" -> Loss.MEAN_SQUARED_ERROR;
+                case "next_token" -> Loss.NEXT_TOKEN_CROSS_ENTROPY;
+                default -> Loss.SOFTMAX_CROSS_ENTROPY;
+            };
             return new ModelSpec(name, inputShape, layers, l);
         }
     }
@@ -269,14 +337,19 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
         top.finish();
 
         ConfigSection d = tree.section("data");
-        String dataset = d.getChoice("dataset", "mnist", List.of("mnist", "fashion-mnist", "tabular"));
+        String dataset = d.getChoice("dataset", "mnist", DATASETS);
+        boolean shakespeare = dataset.equals("shakespeare");
         Data data = new Data(dataset, d.getString("dir", null),
                 d.getInt("train_limit", 0, 0, Integer.MAX_VALUE), d.getInt("test_limit", 0, 0, Integer.MAX_VALUE),
                 d.getString("path", null), d.getChoice("format", "csv", List.of("csv", "sklearn", "libsvm")),
                 d.getInt("label_column", -1, Integer.MIN_VALUE, Integer.MAX_VALUE),
-                d.getBoolean("header", false), d.getDouble("test_fraction", 0.2, 0, true, 0.9),
+                d.getBoolean("header", false), d.getDouble("test_fraction", shakespeare ? 0.1 : 0.2, 0, true, 0.9),
                 d.getChoice("task", "classification", List.of("classification", "regression")),
-                d.getBoolean("standardize", true));
+                d.getBoolean("standardize", true),
+                new Text(d.getInt("seq_len", shakespeare ? 80 : 200, 1, 100_000), d.getInt("stride", 1, 1, 100_000),
+                        d.getInt("min_samples", 64, 1, Integer.MAX_VALUE), d.getInt("max_samples_per_client", 0, 0, Integer.MAX_VALUE),
+                        d.getInt("vocab_size", 10_000, 3, 10_000_000), d.getInt("vocab_client_top_words", 10_000, 1, 10_000_000),
+                        d.getInt("vocab_min_client_docs", 2, 1, Integer.MAX_VALUE), d.getInt("vocab_min_clients", 2, 1, 1_000_000)));
         if (dataset.equals("tabular") && data.path() == null) {
             throw new ConfigException("data.path is required when data.dataset = \"tabular\"");
         }
@@ -284,11 +357,20 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
 
         ConfigSection p = tree.section("partition");
         Partition partition = new Partition(p.getInt("clients", 10, 1, 1_000_000),
-                p.getChoice("method", "iid", List.of("iid", "pathological", "dirichlet")),
+                p.getChoice("method", shakespeare ? "natural" : "iid", List.of("iid", "pathological", "dirichlet", "natural")),
                 p.getInt("shards_per_client", 2, 1, 10_000), p.getDouble("alpha", 0.5, 0, true, 1e6),
                 p.getChoice("size_distribution", "equal", List.of("equal", "lognormal")),
                 p.getDouble("size_sigma", 1.0, 0, true, 10));
         p.finish();
+        if (shakespeare != partition.method().equals("natural")) {
+            throw p.invalid("method", partition.method(), shakespeare
+                    ? "\"natural\" with data.dataset = \"shakespeare\" (one client per play and speaking role, as LEAF; "
+                    + "partition.clients of the eligible roles are chosen by the seed)"
+                    : "one of [iid, pathological, dirichlet] with data.dataset = \"" + dataset + "\" (\"natural\" is for shakespeare)");
+        }
+        if (dataset.equals("imdb") && partition.method().equals("pathological")) {
+            throw p.invalid("method", partition.method(), "\"iid\" or \"dirichlet\" with data.dataset = \"imdb\" (2 classes)");
+        }
         if (partition.sizeDistribution().equals("lognormal") && !partition.method().equals("iid")) {
             throw p.invalid("size_distribution", "lognormal", "\"equal\" with partition.method = \"" + partition.method()
                     + "\" (lognormal sizes are for method = \"iid\")");
@@ -387,9 +469,50 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
         pv.finish();
 
         SecAgg secagg = secagg(tree.section("secagg"), strategy, attack, privacy);
+        Compression compression = compression(tree.section("compression"), secagg, privacy);
 
         return new RunConfig(name, seed, rounds, target, data, partition, model, training, strategy, simulation, out,
-                server, client, privacy, attack, heterogeneity, tree.asMap(), secagg, writeReport);
+                server, client, privacy, attack, heterogeneity, tree.asMap(), secagg, writeReport, compression);
+    }
+
+    /**
+     * The {@code [compression]} table, and what it cannot be combined with: secure aggregation (its masked,
+     * quantised vectors are the message; compressing them would break the masking arithmetic) and, for update
+     * compression, {@code privacy.mode = "client_fixed"} (the server calibrates its noise to the clients' clipping
+     * norm, which a stochastically rounded update or one carrying an error-feedback residual may exceed). Server-side
+     * clipping clips the reconstructed updates and local DP compresses already privatised updates (post-processing),
+     * so both are allowed, as are robust aggregators, which see reconstructed parameters.
+     */
+    private static Compression compression(ConfigSection c, SecAgg secagg, Privacy privacy) {
+        String up = c.getChoice("up", "none", COMPRESSION_UP);
+        String down = c.getChoice("down", "none", COMPRESSION_DOWN);
+        if (c.has("topk_fraction") && !up.equals("topk")) {
+            throw new ConfigException("compression.topk_fraction applies only to compression.up = \"topk\", got compression.up = \"" + up + "\"");
+        }
+        if (c.has("int8_chunk") && !up.equals("int8")) {
+            throw new ConfigException("compression.int8_chunk applies only to compression.up = \"int8\", got compression.up = \"" + up + "\"");
+        }
+        if (c.has("error_feedback") && up.equals("none")) {
+            throw new ConfigException("compression.error_feedback applies only to a compressed update, got compression.up = \"none\"");
+        }
+        Compression s = new Compression(up, down, c.getDouble("topk_fraction", 0.01, 0, true, 1),
+                c.getBoolean("error_feedback", true), c.getInt("int8_chunk", io.hanse.compression.UpdateCodec.DEFAULT_INT8_CHUNK, 1, 1 << 30));
+        c.finish();
+        if (!s.enabled()) {
+            return s;
+        }
+        if (secagg.enabled()) {
+            throw new ConfigException("[compression] (up = \"" + up + "\", down = \"" + down + "\") cannot be combined with "
+                    + "secagg.enabled = true: secure aggregation sends masked, quantised vectors whose sum only works uncompressed; "
+                    + "remove [compression] or [secagg]");
+        }
+        if (!up.equals("none") && privacy.mode().equals("client_fixed")) {
+            throw new ConfigException("compression.up = \"" + up + "\" cannot be combined with privacy.mode = \"client_fixed\": "
+                    + "the noise is calibrated to the clients' clipping norm, which a compressed update (stochastic rounding, "
+                    + "error-feedback residual) may exceed; use privacy.mode = \"server_fixed\" or \"server_adaptive\", which clip "
+                    + "the reconstructed updates");
+        }
+        return s;
     }
 
     /** The {@code [secagg]} table, and what it cannot be combined with. */
@@ -552,32 +675,57 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
                 t.getInt("max_steps", 0, 0, Integer.MAX_VALUE));
     }
 
+    /** Values of {@code type} in {@code [[model.layers]]}. */
+    static final List<String> LAYER_TYPES = List.of("dense", "conv2d", "maxpool2d", "flatten", "dropout", "reshape",
+            "embedding", "lstm", "gru", "layer_norm", "multi_head_attention", "positional_encoding", "transformer_encoder",
+            "global_average_pooling1d", "global_max_pooling1d");
+
     private static Model model(ConfigSection m) {
         List<ConfigSection> layerTables = m.getTables("layers");
         String name = m.getString("name", layerTables == null ? "2nn" : "custom");
-        String loss = m.getChoice("loss", "softmax_cross_entropy", List.of("softmax_cross_entropy", "mse"));
+        String loss = m.getChoice("loss", "softmax_cross_entropy", List.of("softmax_cross_entropy", "mse", "next_token"));
         if (layerTables == null) {
             if (!Models.NAMES.contains(name)) {
                 throw m.invalid("name", name, "one of " + Models.NAMES + ", or a list of [[model.layers]]");
             }
+            int vocabSize = m.getInt("vocab_size", 0, 1, 1 << 24);
+            if (m.has("vocab_size") && !List.of("char_lstm", "text_lstm", "text_transformer").contains(name)) {
+                throw new ConfigException(m.key("vocab_size") + " applies only to the text models char_lstm, text_lstm and "
+                        + "text_transformer, got model.name = \"" + name + "\"");
+            }
             m.finish();
-            return new Model(name, null, loss);
+            return new Model(name, null, loss, vocabSize);
+        }
+        if (m.has("vocab_size")) {
+            throw new ConfigException(m.key("vocab_size") + " applies only to a built-in text model; give a layer "
+                    + "{type = \"embedding\", vocab_size = ...} in [[model.layers]] instead");
         }
         List<Layer> layers = new ArrayList<>();
         for (ConfigSection l : layerTables) {
-            String type = l.getChoice("type", null, List.of("dense", "conv2d", "maxpool2d", "flatten", "dropout", "reshape"));
+            String type = l.getChoice("type", null, LAYER_TYPES);
             if (type == null) {
-                throw new ConfigException(l.key("type") + " is required, allowed: dense, conv2d, maxpool2d, flatten, dropout, reshape");
+                throw new ConfigException(l.key("type") + " is required, allowed: " + String.join(", ", LAYER_TYPES));
             }
             try {
                 layers.add(switch (type) {
-                    case "dense" -> new Layer.Dense(l.getInt("units", 0, 1, 1 << 24), activation(l));
+                    case "dense" -> new Layer.Dense(l.getInt("units", 0, 1, 1 << 24), activation(l), l.getBoolean("per_step", false));
                     case "conv2d" -> new Layer.Conv2D(l.getInt("filters", 0, 1, 1 << 16), l.getInt("kernel_size", 3, 1, 1024),
                             l.getInt("stride", 1, 1, 1024),
                             Layer.Padding.valueOf(l.getChoice("padding", "same", List.of("same", "valid")).toUpperCase()), activation(l));
                     case "maxpool2d" -> new Layer.MaxPool2D(l.getInt("pool_size", 2, 1, 1024), l.getInt("stride", 2, 1, 1024));
                     case "flatten" -> new Layer.Flatten();
                     case "dropout" -> new Layer.Dropout(l.getDouble("rate", 0.5, 0, false, 0.999));
+                    case "embedding" -> new Layer.Embedding(required(l, "vocab_size", 1 << 24), required(l, "dim", 1 << 16));
+                    case "lstm" -> new Layer.LSTM(required(l, "units", 1 << 16), l.getBoolean("return_sequences", false));
+                    case "gru" -> new Layer.GRU(required(l, "units", 1 << 16), l.getBoolean("return_sequences", false));
+                    case "layer_norm" -> new Layer.LayerNorm(l.getDouble("epsilon", 1e-3, 0, true, 0.5));
+                    case "multi_head_attention" -> new Layer.MultiHeadSelfAttention(required(l, "heads", 1024),
+                            required(l, "key_dim", 1 << 16), l.getBoolean("causal", false));
+                    case "positional_encoding" -> new Layer.PositionalEncoding();
+                    case "transformer_encoder" -> new Layer.TransformerEncoder(required(l, "heads", 1024),
+                            required(l, "ff_dim", 1 << 20), l.getDouble("dropout", 0.1, 0, false, 0.999));
+                    case "global_average_pooling1d" -> new Layer.GlobalAveragePooling1D();
+                    case "global_max_pooling1d" -> new Layer.GlobalMaxPooling1D();
                     default -> new Layer.Reshape(toArray(l.getIntList("shape"), l));
                 });
             } catch (IllegalArgumentException e) {
@@ -587,6 +735,14 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
         }
         m.finish();
         return new Model(name, layers, loss);
+    }
+
+    /** A positive integer the layer cannot do without. */
+    private static int required(ConfigSection l, String key, int max) {
+        if (!l.has(key)) {
+            throw new ConfigException(l.key(key) + " is required for a " + l.getString("type", null) + " layer");
+        }
+        return l.getInt(key, 0, 1, max);
     }
 
     private static Layer.Activation activation(ConfigSection l) {

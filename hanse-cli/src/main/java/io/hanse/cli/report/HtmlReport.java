@@ -36,7 +36,7 @@ public final class HtmlReport {
             new Chart("loss", "Loss per round", "loss", List.of("loss", "distributed_loss"), false, false),
             new Chart("train_loss", "Training loss per round (clients' mean)", "train loss", List.of("train_loss"), false, false),
             new Chart("seconds", "Seconds per round", "seconds", List.of("seconds"), true, false),
-            new Chart("bytes", "Bytes per round", "bytes", List.of("bytes_sent", "bytes_received"), true, false),
+            new Chart("bytes", "Bytes per round", "bytes", List.of("bytes_up", "bytes_down"), true, false),
             new Chart("epsilon", "Privacy spent (epsilon) per round", "epsilon", List.of("epsilon"), true, false),
             new Chart("clients", "Clients per round", "clients",
                     List.of("clients_sampled", "clients_completed", "clients_failed"), true, true));

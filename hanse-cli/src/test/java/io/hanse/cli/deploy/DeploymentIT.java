@@ -43,9 +43,9 @@ class DeploymentIT {
 
     @Test
     void tenClientProcesses_reachTheSimulationsAccuracy_roundByRound() throws Exception {
-        // Prepare
+        // Prepare: with compression both ways, which must change nothing between simulation and deployment
         int port = freePort();
-        Path config = config("same", port, 10, 3, "2nn", 1, 10, "");
+        Path config = config("same", port, 10, 3, "2nn", 1, 10, "", "[compression]\nup = \"int8\"\ndown = \"float16\"\n");
         assertEquals(0, Main.execute("simulate", "--config", config.toString(), "--out", dir.resolve("sim").toString()));
 
         // Execute
@@ -62,9 +62,17 @@ class DeploymentIT {
                 "the deployment must compute exactly what the simulation computes");
         List<String> accuracy = column(dir.resolve("out/rounds.csv"), "accuracy");
         assertTrue(Double.parseDouble(accuracy.get(accuracy.size() - 1)) > 0.85, accuracy.toString());
-        for (String bytes : column(dir.resolve("out/rounds.csv"), "bytes_sent").subList(1, 4)) {
-            // 10 clients each get the 2NN (199,210 float32 = 796,840 bytes) at least once per round
-            assertTrue(Long.parseLong(bytes) >= 10 * 796_840L, bytes);
+        assertEquals(column(dir.resolve("sim/rounds.csv"), "bytes_up"), column(dir.resolve("out/rounds.csv"), "bytes_up"),
+                "the simulation counts the payload bytes the deployment sends");
+        assertEquals(column(dir.resolve("sim/rounds.csv"), "bytes_down"), column(dir.resolve("out/rounds.csv"), "bytes_down"));
+        long uncompressed = 10 * 796_987L; // 10 clients, the 2NN's HNSP float32 encoding (147 + 4 x 199,210 bytes)
+        for (String bytes : column(dir.resolve("out/rounds.csv"), "bytes_down").subList(1, 4)) {
+            // float16: the same header, 2 bytes a value
+            assertEquals(10 * (796_987L - 2 * 199_210L), Long.parseLong(bytes));
+        }
+        for (String bytes : column(dir.resolve("out/rounds.csv"), "bytes_up").subList(1, 4)) {
+            // int8: 1 byte a value, plus 8 per 4096-value chunk
+            assertTrue(Long.parseLong(bytes) < uncompressed / 3.9, bytes + " bytes up, uncompressed " + uncompressed);
         }
         assertTrue(Files.exists(dir.resolve("out/summary.json")));
     }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReportCommandTest {
 
     private static final String HEADER = "round,accuracy,loss,seconds,clients_sampled,clients_completed,clients_failed,"
-            + "aggregated,train_loss,distributed_loss,distributed_accuracy,epsilon,bytes_sent,bytes_received,error";
+            + "aggregated,train_loss,distributed_loss,distributed_accuracy,epsilon,bytes_up,bytes_down,error";
 
     /** A DP simulation: epsilon grows, no traffic; round 3 was discarded and has no accuracy. */
     private static final String DP_ROUNDS = HEADER + "\n"
@@ -113,7 +113,7 @@ class ReportCommandTest {
             assertTrue(html.contains(">" + name + "</text>"), "legend names " + name);
         }
         // no traffic in a simulation, no clients' evaluation: no such series, no bytes plot
-        for (String absent : List.of("bytes_sent", "bytes_received", "distributed_loss", "distributed_accuracy")) {
+        for (String absent : List.of("bytes_up", "bytes_down", "distributed_loss", "distributed_accuracy")) {
             assertFalse(html.contains(absent), absent + " should be absent");
         }
         assertFalse(Files.exists(dir.resolve("bytes.svg")));
@@ -135,7 +135,7 @@ class ReportCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("no summary.json"), r.err());
         String html = Files.readString(dir.resolve("report.html"));
-        assertTrue(html.contains("data-series=\"bytes_sent\"") && html.contains("data-series=\"bytes_received\""));
+        assertTrue(html.contains("data-series=\"bytes_up\"") && html.contains("data-series=\"bytes_down\""));
         assertFalse(html.contains("epsilon"), "no epsilon column values: no epsilon plot");
         assertFalse(Files.exists(dir.resolve("epsilon.svg")));
         assertTrue(Files.readString(dir.resolve("bytes.svg")).contains(">8M</text>"), "bytes ticks in M");
@@ -245,7 +245,7 @@ class ReportCommandTest {
         assertTrue(html.contains(">a/baseline</text>") && html.contains(">b/baseline</text>"), "seconds plot: one series per run");
         assertTrue(html.contains(">a/baseline: clients_completed</text>"), "clients plot names run and column");
         assertTrue(html.contains("data-series=\"b/baseline: clients_failed\""));
-        assertTrue(html.contains(">a/baseline: bytes_sent</text>"));
+        assertTrue(html.contains(">a/baseline: bytes_up</text>"));
         assertTrue(html.contains("<tr class=\"differs\"><td><code>seed</code>"), "differing config marked");
         Document svg = parseXml(out.resolve("epsilon.svg"));
         assertEquals(1, elements(svg, "polyline").size(), "epsilon from the DP run only");
