@@ -159,8 +159,10 @@ public final class ServerCommand implements Callable<Integer> {
                 };
                 // the state store first: a round is reported only once its checkpoint and record are durable
                 List<RoundListener> listeners = new ArrayList<>(List.of(connected, state, grpc.roundTracker(), progress));
+                ClientsCsv clientsCsv = outDir == null ? null : new ClientsCsv(outDir.resolve("clients.csv"));
                 if (csv != null) {
                     listeners.add(csv);
+                    listeners.add(clientsCsv);
                 }
                 Server server = new Server(clients, strategy, serverConfig, SimulationRunner.fanOut(listeners));
                 if (state.resumed()) {
@@ -183,6 +185,7 @@ public final class ServerCommand implements Callable<Integer> {
                     progress.close();
                     if (csv != null) {
                         csv.close();
+                        clientsCsv.close();
                     }
                 }
                 Map<String, Object> results = Summary.results(history, run.targetAccuracy(), (System.nanoTime() - t0) / 1e9);

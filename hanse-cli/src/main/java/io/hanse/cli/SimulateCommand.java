@@ -73,8 +73,10 @@ public final class SimulateCommand implements Callable<Integer> {
         ProgressReporter progress = new ProgressReporter(System.out, System.err, System.console() != null);
         listeners.add(progress);
         RoundsCsv csv = outDir == null ? null : new RoundsCsv(outDir.resolve("rounds.csv"));
+        ClientsCsv clientsCsv = outDir == null ? null : new ClientsCsv(outDir.resolve("clients.csv"));
         if (csv != null) {
             listeners.add(csv);
+            listeners.add(clientsCsv);
         }
         System.out.printf(Locale.ROOT, "%s: %d clients (%s), %d rounds, C=%.2f, E=%d, B=%d, lr=%s, model %s, seed %d%n",
                 run.name(), run.partition().clients(), run.partition().method(), run.rounds(), run.strategy().fractionFit(),
@@ -87,6 +89,7 @@ public final class SimulateCommand implements Callable<Integer> {
             progress.close();
             if (csv != null) {
                 csv.close();
+                clientsCsv.close();
             }
         }
         Map<String, Object> r = result.results();

@@ -638,6 +638,11 @@ public final class SimulationRunner {
             }
 
             @Override
+            public void onClientResults(int round, List<io.hanse.strategy.ClientFit> fits, List<io.hanse.strategy.ClientFailure> failures) {
+                listeners.forEach(l -> l.onClientResults(round, fits, failures));
+            }
+
+            @Override
             public void onRound(RoundRecord record) {
                 listeners.forEach(l -> l.onRound(record));
             }

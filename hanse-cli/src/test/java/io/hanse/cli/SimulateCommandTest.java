@@ -44,9 +44,20 @@ class SimulateCommandTest {
         assertEquals(last, summary.get("results").get("final_accuracy").asDouble(), 1e-6);
         assertEquals(3, summary.get("config").get("rounds").asInt());
         assertEquals(199_210, summary.get("model_parameters").asInt());
+        // one clients.csv row per client and round, with its examples and training loss
+        List<String> clients = Files.readAllLines(out.resolve("clients.csv"));
+        assertEquals(ClientsCsv.HEADER, clients.get(0));
+        assertEquals(1 + 3 * 10, clients.size(), "10 clients in each of 3 rounds: " + clients);
+        for (String row : clients.subList(1, clients.size())) {
+            String[] cells = row.split(",", -1);
+            assertEquals("ok", cells[2], row);
+            assertEquals(600, Integer.parseInt(cells[3]), row);
+            assertTrue(Double.parseDouble(cells[4]) > 0 && Double.parseDouble(cells[4]) < 3, row);
+        }
         // the run writes its own report: an offline page naming the plotted series
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("accuracy") && html.contains("loss") && !html.contains("https://"), "report.html");
+        assertTrue(html.contains("data-series=\"client_train_loss_median\""), "per-client plot from clients.csv");
     }
 
     @Test

@@ -16,6 +16,15 @@ public interface RoundListener {
     default void onRound(RoundRecord record) {
     }
 
+    /**
+     * The per-client outcome of a round's fit phase, before aggregation: the updates that passed the server's checks
+     * and the clients that failed, with the reason. A round whose fit phase a strategy runs itself (secure
+     * aggregation) reports no individual updates, only failures. Called before {@link #onRoundCompleted}.
+     */
+    default void onClientResults(int round, java.util.List<io.hanse.strategy.ClientFit> fits,
+                                 java.util.List<io.hanse.strategy.ClientFailure> failures) {
+    }
+
     default void onFinish(History history) {
     }
 

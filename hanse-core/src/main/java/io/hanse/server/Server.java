@@ -172,6 +172,7 @@ public final class Server {
                     }
                 }, failures, round, "fit");
 
+        listener.onClientResults(round, List.copyOf(results), List.copyOf(failures));
         String error = failurePolicy(instructions.size(), results.size(), failures.size());
         boolean aggregated = false;
         Scalars fitMetrics = Scalars.EMPTY;
@@ -218,6 +219,7 @@ public final class Server {
             outcome = new FitWorkflow.Outcome(null, 0, List.of(), "fit workflow failed: " + e.getMessage(), Scalars.EMPTY);
         }
         List<ClientFailure> failures = outcome.failures();
+        listener.onClientResults(round, List.of(), List.copyOf(failures));
         int completed = outcome.completed();
         String error = outcome.error() != null ? outcome.error() : failurePolicy(instructions.size(), completed, failures.size());
         boolean aggregated = false;

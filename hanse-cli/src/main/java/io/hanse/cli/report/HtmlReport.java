@@ -35,6 +35,8 @@ public final class HtmlReport {
             new Chart("accuracy", "Accuracy per round", "accuracy", List.of("accuracy", "distributed_accuracy"), false, false),
             new Chart("loss", "Loss per round", "loss", List.of("loss", "distributed_loss"), false, false),
             new Chart("train_loss", "Training loss per round (clients' mean)", "train loss", List.of("train_loss"), false, false),
+            new Chart("client_train_loss", "Training loss of the clients per round (min, median, max; clients.csv)", "train loss",
+                    RunResults.CLIENT_COLUMNS, false, false),
             new Chart("seconds", "Seconds per round", "seconds", List.of("seconds"), true, false),
             new Chart("bytes", "Bytes per round", "bytes", List.of("bytes_up", "bytes_down"), true, false),
             new Chart("epsilon", "Privacy spent (epsilon) per round", "epsilon", List.of("epsilon"), true, false),

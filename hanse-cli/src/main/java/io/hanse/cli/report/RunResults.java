@@ -99,6 +99,7 @@ public final class RunResults {
                 }
             }
         }
+        addClientColumns(dir.resolve("clients.csv"), columns);
         JsonNode summary = null;
         Path json = dir.resolve("summary.json");
         if (Files.isRegularFile(json)) {
@@ -109,6 +110,62 @@ public final class RunResults {
             }
         }
         return new RunResults(label, dir, columns, errors, summary);
+    }
+
+    /** Per-client columns derived from clients.csv, one value per round of rounds.csv. */
+    static final List<String> CLIENT_COLUMNS = List.of("client_train_loss_min", "client_train_loss_median", "client_train_loss_max");
+
+    /**
+     * Adds the spread of the clients' training losses per round (min, median, max over the clients whose update the
+     * server accepted) from {@code clients.csv}, when the run wrote one. A malformed or cut-short row is skipped.
+     */
+    private static void addClientColumns(Path csv, Map<String, double[]> columns) {
+        if (!Files.isRegularFile(csv)) {
+            return;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ReportException("cannot read " + csv.toAbsolutePath() + ": " + e.getMessage());
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        List<String> header = parseLine(lines.get(0));
+        int roundIndex = header.indexOf("round");
+        int statusIndex = header.indexOf("status");
+        int lossIndex = header.indexOf("train_loss");
+        if (roundIndex < 0 || statusIndex < 0 || lossIndex < 0) {
+            return;
+        }
+        Map<Integer, List<Double>> losses = new java.util.HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> cells = parseLine(line);
+            double round = number(cells, roundIndex);
+            double loss = number(cells, lossIndex);
+            if (round == round && Double.isFinite(loss) && statusIndex < cells.size() && cells.get(statusIndex).equals("ok")) {
+                losses.computeIfAbsent((int) round, k -> new ArrayList<>()).add(loss);
+            }
+        }
+        double[] rounds = columns.get("round");
+        double[][] out = new double[3][rounds.length];
+        for (int r = 0; r < rounds.length; r++) {
+            List<Double> l = losses.get((int) rounds[r]);
+            if (l == null || l.isEmpty()) {
+                for (double[] o : out) {
+                    o[r] = Double.NaN;
+                }
+                continue;
+            }
+            double[] v = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            out[0][r] = v[0];
+            out[1][r] = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+            out[2][r] = v[v.length - 1];
+        }
+        for (int i = 0; i < 3; i++) {
+            columns.put(CLIENT_COLUMNS.get(i), out[i]);
+        }
     }
 
     /** Splits one CSV line; a quoted cell may hold commas and doubled quotes. */

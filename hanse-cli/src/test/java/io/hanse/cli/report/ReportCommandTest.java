@@ -142,6 +142,30 @@ class ReportCommandTest {
     }
 
     @Test
+    void report_clientsCsv_plotsTheSpreadOfTheClientsTrainingLoss(@TempDir Path tmp) throws Exception {
+        Path dir = run(tmp.resolve("clients"), DEPLOY_ROUNDS, null);
+        Files.writeString(dir.resolve("clients.csv"), "round,client,status,num_examples,train_loss,steps,reason\n"
+                + "1,0,ok,600,0.5,60,\n1,1,ok,600,0.9,60,\n1,2,ok,600,0.7,60,\n1,3,failed,,,,\"fit timed out, after 120000 ms\"\n"
+                + "2,0,ok,600,0.2,60,\n2,1,ok,600,0.4,60,\n");
+
+        Result r = report(dir.toString());
+
+        assertEquals(0, r.exit(), r.err());
+        Document svg = parseXml(dir.resolve("client_train_loss.svg"));
+        for (String name : List.of("client_train_loss_min", "client_train_loss_median", "client_train_loss_max")) {
+            assertTrue(Files.readString(dir.resolve("report.html")).contains("data-series=\"" + name + "\""), name);
+            series(svg, name);
+        }
+        RunResults results = RunResults.read(dir, "clients");
+        // round 1: ok clients 0.5, 0.9, 0.7 (the failed one has no loss); round 2: 0.2, 0.4; round 0: none
+        assertTrue(Double.isNaN(results.column("client_train_loss_median")[0]));
+        assertEquals(0.5, results.column("client_train_loss_min")[1], 1e-12);
+        assertEquals(0.7, results.column("client_train_loss_median")[1], 1e-12);
+        assertEquals(0.9, results.column("client_train_loss_max")[1], 1e-12);
+        assertEquals(0.3, results.column("client_train_loss_median")[2], 1e-12);
+    }
+
+    @Test
     void report_html_loadsNothingFromTheNetwork(@TempDir Path tmp) throws Exception {
         Path dir = run(tmp.resolve("dp"), DP_ROUNDS, SUMMARY);
 
