@@ -63,7 +63,9 @@ class SimulateCompressionTest {
         long half = 10 * (FULL / 10 - 2 * 199_210L); // the same 147-byte header, 2 bytes a value
         for (long[] r : bytes(int8)) {
             double ratio = (double) FULL / r[0];
-            assertTrue(ratio > 3.98 && ratio < 4.0, "int8 sends " + r[0] + " bytes, " + ratio + "x fewer");
+            // 8-bit codes are 4x fewer bytes than float32 less 0.2% of chunk scales; DEFLATE then takes them below 8 bits a
+            // value, since many of the 2NN's updates are zero (weights of MNIST's blank border pixels)
+            assertTrue(ratio > 4.0 && ratio < 16, "int8 sends " + r[0] + " bytes, " + ratio + "x fewer");
             assertEquals(half, r[1], "float16 down");
         }
         for (long[] r : bytes(topk)) {

@@ -147,13 +147,18 @@ public record Compression(CompressionMethod up, CompressionMethod down, double t
         return global.map(Float16::round);
     }
 
-    /** Encodes {@code update} with {@link #up}; {@code seed} drives int8's stochastic rounding. */
+    /**
+     * Encodes {@code update} with {@link #up}; {@code seed} drives int8's stochastic rounding. An int8 or top-k message
+     * is then DEFLATE-compressed when that makes it smaller ({@link UpdateCodec#deflated}): updates are far from
+     * uniform (many near-zero changes, e.g. the weights of MNIST's always-blank border pixels), so the 8-bit codes
+     * and top-k's index gaps carry fewer than 8 bits of information each. Lossless: the server decodes the same values.
+     */
     public byte[] encode(float[] update, long seed) {
         return switch (up) {
             case FLOAT16 -> UpdateCodec.float16(update);
-            case INT8 -> UpdateCodec.int8(update, int8Chunk, new SplittableRandom(seed));
-            case TOPK -> UpdateCodec.topK(update, UpdateCodec.topKCount(update.length, topkFraction));
-            case NONE -> throw new IllegalStateException("no update compression configured");
+            case INT8 -> UpdateCodec.deflated(UpdateCodec.int8(update, int8Chunk, new SplittableRandom(seed)));
+            case TOPK -> UpdateCodec.deflated(UpdateCodec.topK(update, UpdateCodec.topKCount(update.length, topkFraction)));
+            case NONE, DEFLATED -> throw new IllegalStateException("no update compression configured");
         };
     }
 

@@ -12,7 +12,12 @@ public enum CompressionMethod {
     /** 8-bit codes with a float32 offset and scale per chunk, stochastic rounding: about 1 byte a value. */
     INT8("int8", 2),
     /** The k largest magnitudes only, as index gaps (varints) and float32 values. */
-    TOPK("topk", 3);
+    TOPK("topk", 3),
+    /**
+     * Not a config choice: an int8 or top-k message losslessly compressed with DEFLATE, sent when that is smaller
+     * (see {@link UpdateCodec#deflated}).
+     */
+    DEFLATED("deflated", 4);
 
     private final String key;
     private final int code;
@@ -35,7 +40,7 @@ public enum CompressionMethod {
     /** The method named {@code key}; fails naming the allowed names. */
     public static CompressionMethod of(String key) {
         for (CompressionMethod m : values()) {
-            if (m.key.equals(key)) {
+            if (m.key.equals(key) && m != DEFLATED) {
                 return m;
             }
         }
@@ -54,7 +59,9 @@ public enum CompressionMethod {
     public static List<String> keys() {
         List<String> k = new ArrayList<>();
         for (CompressionMethod m : values()) {
-            k.add(m.key);
+            if (m != DEFLATED) {
+                k.add(m.key);
+            }
         }
         return k;
     }

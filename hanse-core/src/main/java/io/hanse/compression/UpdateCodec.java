@@ -3,6 +3,9 @@ package io.hanse.compression;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * The HNSC format: a compressed flat vector of float32 values, such as the update {@code local - global} of a
@@ -263,8 +266,78 @@ public final class UpdateCodec {
             case FLOAT16 -> decodeFloat16(b, n);
             case INT8 -> decodeInt8(b, n);
             case TOPK -> decodeTopK(b, n);
+            case DEFLATED -> decode(inflate(b, n), expectedLength);
             case NONE -> throw new IllegalStateException();
         };
+    }
+
+    /**
+     * {@code message} (an HNSC message) wrapped in a DEFLATE-compressed HNSC message if that is shorter, else
+     * {@code message} itself. Layout: the header with method {@link CompressionMethod#DEFLATED} and the inner
+     * message's value count, {@code int innerLength}, then the DEFLATE stream of the inner message.
+     */
+    public static byte[] deflated(byte[] message) {
+        ByteBuffer in = preamble(message);
+        int n = in.getInt(6);
+        Deflater d = new Deflater(Deflater.BEST_SPEED);
+        try {
+            d.setInput(message);
+            d.finish();
+            byte[] out = new byte[HEADER + 4 + message.length];
+            int pos = HEADER + 4;
+            while (!d.finished() && pos < out.length) {
+                pos += d.deflate(out, pos, out.length - pos);
+            }
+            if (!d.finished()) {
+                return message; // no smaller
+            }
+            ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(MAGIC).put(VERSION).put((byte) CompressionMethod.DEFLATED.code()).putInt(n).putInt(message.length);
+            return java.util.Arrays.copyOf(out, pos);
+        } finally {
+            d.end();
+        }
+    }
+
+    /**
+     * The inner message of a DEFLATED message holding {@code n} values. Its declared length is bounded by what an
+     * int8 or top-k message of {@code n} values can take, and the stream must inflate to exactly that length, so a
+     * small message cannot make the server allocate or inflate without limit.
+     */
+    private static byte[] inflate(ByteBuffer b, int n) {
+        if (b.remaining() < 4) {
+            throw new IllegalArgumentException("deflated update truncated before its inner length");
+        }
+        int inner = b.getInt();
+        long max = HEADER + 4 + 9L * n + 8;
+        if (inner < HEADER || inner > max) {
+            throw new IllegalArgumentException("deflated update: inner length " + Integer.toUnsignedString(inner) + " is invalid, allowed: "
+                    + HEADER + " .. " + max + " for " + n + " values");
+        }
+        byte[] out = new byte[inner];
+        Inflater f = new Inflater();
+        try {
+            f.setInput(b.array(), b.position(), b.remaining());
+            int got = 0;
+            while (got < inner) {
+                int k = f.inflate(out, got, inner - got);
+                if (k == 0 && (f.finished() || f.needsInput() || f.needsDictionary())) {
+                    break;
+                }
+                got += k;
+            }
+            if (got != inner || !f.finished() || f.getRemaining() != 0) {
+                throw new IllegalArgumentException("deflated update: the stream does not inflate to exactly " + inner + " bytes");
+            }
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("deflated update: corrupt DEFLATE stream (" + e.getMessage() + ")");
+        } finally {
+            f.end();
+        }
+        if (isCompressed(out) && out.length > 5 && out[5] == CompressionMethod.DEFLATED.code()) {
+            throw new IllegalArgumentException("deflated update wraps another deflated update");
+        }
+        return out;
     }
 
     private static void requireLength(ByteBuffer b, long expected, String what) {

@@ -204,4 +204,55 @@ class UpdateCodecTest {
         assertThrows(IllegalArgumentException.class, () -> UpdateCodec.int8(v, 4, new SplittableRandom(1)));
         assertThrows(IllegalArgumentException.class, () -> UpdateCodec.topK(v, 1));
     }
+    @Test
+    void deflated_isLossless_andSmallerForSkewedUpdates_andRefusesBombsAndCorruption() {
+        // an update like a real one: a third of the values exactly zero (weights of inputs that are always 0)
+        float[] v = gaussian(30_000, 11, 0.01);
+        for (int i = 0; i < v.length; i += 3) {
+            v[i] = 0f;
+        }
+        byte[] int8 = UpdateCodec.int8(v, UpdateCodec.DEFAULT_INT8_CHUNK, new SplittableRandom(5));
+        byte[] packed = UpdateCodec.deflated(int8);
+        assertEquals(CompressionMethod.DEFLATED, UpdateCodec.method(packed));
+        assertTrue(packed.length < int8.length * 0.95, packed.length + " of " + int8.length);
+        assertArrayEquals(UpdateCodec.decode(int8, v.length), UpdateCodec.decode(packed, v.length));
+        // incompressible input is sent as it is
+        byte[] tiny = UpdateCodec.topK(new float[]{1f, -2f, 3f}, 1);
+        assertArrayEquals(tiny, UpdateCodec.deflated(tiny));
+
+        ByteBuffer b = ByteBuffer.wrap(packed.clone()).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] bomb = b.putInt(10, Integer.MAX_VALUE).array();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> UpdateCodec.decode(bomb, v.length)).getMessage().contains("inner length"));
+        byte[] longer = ByteBuffer.wrap(packed.clone()).order(ByteOrder.LITTLE_ENDIAN).putInt(10, int8.length + 1).array();
+        assertThrows(IllegalArgumentException.class, () -> UpdateCodec.decode(longer, v.length));
+        byte[] corrupt = packed.clone();
+        for (int i = 20; i < 40; i++) {
+            corrupt[i] ^= (byte) 0x5a;
+        }
+        assertThrows(IllegalArgumentException.class, () -> UpdateCodec.decode(corrupt, v.length));
+        byte[] trailing = Arrays.copyOf(packed, packed.length + 7);
+        assertThrows(IllegalArgumentException.class, () -> UpdateCodec.decode(trailing, v.length));
+        byte[] truncated = Arrays.copyOf(packed, packed.length - 5);
+        assertThrows(IllegalArgumentException.class, () -> UpdateCodec.decode(truncated, v.length));
+        // a deflated message that wraps another deflated one is refused (no recursion)
+        byte[] twice = wrap(packed, v.length);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> UpdateCodec.decode(twice, v.length)).getMessage()
+                .contains("wraps another deflated update"));
+        // and the hand-made wrapper itself is understood: wrapping the plain int8 message decodes to the same values
+        assertArrayEquals(UpdateCodec.decode(int8, v.length), UpdateCodec.decode(wrap(int8, v.length), v.length));
+    }
+
+    /** A DEFLATED message around {@code inner}, whatever its size. */
+    private static byte[] wrap(byte[] inner, int n) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater();
+        d.setInput(inner);
+        d.finish();
+        byte[] buf = new byte[inner.length + 1024];
+        int len = d.deflate(buf);
+        d.end();
+        ByteBuffer b = ByteBuffer.allocate(UpdateCodec.HEADER + 4 + len).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(UpdateCodec.MAGIC).put(UpdateCodec.VERSION).put((byte) CompressionMethod.DEFLATED.code()).putInt(n).putInt(inner.length);
+        b.put(buf, 0, len);
+        return b.array();
+    }
 }
