@@ -2,19 +2,13 @@ package io.hanse.compression;
 
 import io.hanse.core.Parameters;
 import io.hanse.server.ClientManager;
-import io.hanse.strategy.AggregatedFit;
-import io.hanse.strategy.ClientEvaluation;
-import io.hanse.strategy.ClientFailure;
-import io.hanse.strategy.ClientFit;
 import io.hanse.strategy.EvaluateInstruction;
-import io.hanse.strategy.Evaluation;
 import io.hanse.strategy.FitInstruction;
-import io.hanse.strategy.FitWorkflow;
+import io.hanse.strategy.ForwardingStrategy;
 import io.hanse.strategy.Strategy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Any strategy with communication compression: adds the {@link Compression} keys to every fit config (and the
@@ -26,13 +20,12 @@ import java.util.Optional;
  * <p>Refuses a strategy that runs its fit phase itself ({@link Strategy#fitWorkflow()}, e.g. secure aggregation):
  * such a protocol carries its own encoding of the updates, which compression would change the meaning of.
  */
-public final class CompressedStrategy implements Strategy {
+public final class CompressedStrategy extends ForwardingStrategy {
 
-    private final Strategy inner;
     private final Compression compression;
 
     public CompressedStrategy(Strategy inner, Compression compression) {
-        this.inner = inner;
+        super(inner);
         this.compression = compression;
         if (compression.enabled() && inner.fitWorkflow().isPresent()) {
             throw new IllegalArgumentException("communication compression cannot be combined with a strategy that runs its own "
@@ -50,22 +43,12 @@ public final class CompressedStrategy implements Strategy {
     }
 
     @Override
-    public Optional<Parameters> initializeParameters(ClientManager clients) {
-        return inner.initializeParameters(clients);
-    }
-
-    @Override
     public List<FitInstruction> configureFit(int round, Parameters parameters, ClientManager clients) {
         List<FitInstruction> out = new ArrayList<>();
         for (FitInstruction i : inner.configureFit(round, parameters, clients)) {
             out.add(new FitInstruction(i.client(), i.parameters(), compression.addTo(i.config())));
         }
         return out;
-    }
-
-    @Override
-    public AggregatedFit aggregateFit(int round, List<ClientFit> results, List<ClientFailure> failures) {
-        return inner.aggregateFit(round, results, failures);
     }
 
     @Override
@@ -82,23 +65,4 @@ public final class CompressedStrategy implements Strategy {
         return out;
     }
 
-    @Override
-    public Optional<Evaluation> aggregateEvaluate(int round, List<ClientEvaluation> results, List<ClientFailure> failures) {
-        return inner.aggregateEvaluate(round, results, failures);
-    }
-
-    @Override
-    public Optional<Evaluation> evaluate(int round, Parameters parameters) {
-        return inner.evaluate(round, parameters);
-    }
-
-    @Override
-    public boolean isFinished() {
-        return inner.isFinished();
-    }
-
-    @Override
-    public Optional<FitWorkflow> fitWorkflow() {
-        return inner.fitWorkflow();
-    }
 }

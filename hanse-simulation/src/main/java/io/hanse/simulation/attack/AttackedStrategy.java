@@ -4,12 +4,11 @@ import io.hanse.client.FitResult;
 import io.hanse.core.Parameters;
 import io.hanse.server.ClientManager;
 import io.hanse.strategy.AggregatedFit;
-import io.hanse.strategy.ClientEvaluation;
 import io.hanse.strategy.ClientFailure;
 import io.hanse.strategy.ClientFit;
-import io.hanse.strategy.EvaluateInstruction;
-import io.hanse.strategy.Evaluation;
 import io.hanse.strategy.FitInstruction;
+import io.hanse.strategy.FitWorkflow;
+import io.hanse.strategy.ForwardingStrategy;
 import io.hanse.strategy.Strategy;
 import io.hanse.core.Scalars;
 
@@ -34,9 +33,8 @@ import java.util.Set;
  * Every other call is delegated unchanged. Not thread-safe, as strategies need not be: the server calls
  * it from one thread.
  */
-public final class AttackedStrategy implements Strategy {
+public final class AttackedStrategy extends ForwardingStrategy {
 
-    private final Strategy inner;
     private final Set<String> maliciousIds;
     private final ModelAttack attack;
     private final long seed;
@@ -44,14 +42,10 @@ public final class AttackedStrategy implements Strategy {
     private Parameters global;
 
     public AttackedStrategy(Strategy inner, Set<String> maliciousIds, ModelAttack attack, long seed) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         this.maliciousIds = Set.copyOf(maliciousIds);
         this.attack = Objects.requireNonNull(attack, "attack");
         this.seed = seed;
-    }
-
-    public Strategy inner() {
-        return inner;
     }
 
     public Set<String> maliciousIds() {
@@ -60,11 +54,6 @@ public final class AttackedStrategy implements Strategy {
 
     public ModelAttack attack() {
         return attack;
-    }
-
-    @Override
-    public Optional<Parameters> initializeParameters(ClientManager clients) {
-        return inner.initializeParameters(clients);
     }
 
     @Override
@@ -134,19 +123,13 @@ public final class AttackedStrategy implements Strategy {
         return inner.aggregateFit(round, attacked, allFailures);
     }
 
+    /**
+     * None, whatever the inner strategy's: the attack acts on the individual updates in {@link #aggregateFit}, which a
+     * strategy that runs its own fit protocol (secure aggregation) would bypass.
+     */
     @Override
-    public List<EvaluateInstruction> configureEvaluate(int round, Parameters parameters, ClientManager clients) {
-        return inner.configureEvaluate(round, parameters, clients);
-    }
-
-    @Override
-    public Optional<Evaluation> aggregateEvaluate(int round, List<ClientEvaluation> results, List<ClientFailure> failures) {
-        return inner.aggregateEvaluate(round, results, failures);
-    }
-
-    @Override
-    public Optional<Evaluation> evaluate(int round, Parameters parameters) {
-        return inner.evaluate(round, parameters);
+    public Optional<FitWorkflow> fitWorkflow() {
+        return Optional.empty();
     }
 
     @Override
@@ -154,8 +137,4 @@ public final class AttackedStrategy implements Strategy {
         return inner + " under " + attack + " by " + maliciousIds.size() + " malicious clients";
     }
 
-    @Override
-    public boolean isFinished() {
-        return inner.isFinished();
-    }
 }

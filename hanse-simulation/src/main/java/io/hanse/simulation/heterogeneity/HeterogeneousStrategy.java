@@ -5,21 +5,14 @@ import io.hanse.core.Parameters;
 import io.hanse.core.Scalars;
 import io.hanse.model.TrainingOptions;
 import io.hanse.server.ClientManager;
-import io.hanse.strategy.AggregatedFit;
-import io.hanse.strategy.ClientEvaluation;
-import io.hanse.strategy.ClientFailure;
-import io.hanse.strategy.ClientFit;
-import io.hanse.strategy.EvaluateInstruction;
-import io.hanse.strategy.Evaluation;
 import io.hanse.strategy.FitInstruction;
-import io.hanse.strategy.FitWorkflow;
+import io.hanse.strategy.ForwardingStrategy;
 import io.hanse.strategy.Strategy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
@@ -38,9 +31,8 @@ import java.util.function.ToLongFunction;
  * The inner strategy never sees the changed instructions; it sees the results (a straggler reports its
  * actual {@code steps}) and the failures, as it would in a deployment. Everything else is delegated.
  */
-public final class HeterogeneousStrategy implements Strategy {
+public final class HeterogeneousStrategy extends ForwardingStrategy {
 
-    private final Strategy inner;
     private final Stragglers stragglers;
     private final Dropouts dropouts;
     private final ToLongFunction<String> numExamples;
@@ -54,20 +46,11 @@ public final class HeterogeneousStrategy implements Strategy {
      */
     public HeterogeneousStrategy(Strategy inner, Stragglers stragglers, Dropouts dropouts,
                                  ToLongFunction<String> numExamples, TrainingOptions training) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner);
         this.stragglers = stragglers;
         this.dropouts = dropouts;
         this.numExamples = Objects.requireNonNull(numExamples, "numExamples");
         this.training = Objects.requireNonNull(training, "training");
-    }
-
-    public Strategy inner() {
-        return inner;
-    }
-
-    @Override
-    public Optional<Parameters> initializeParameters(ClientManager clients) {
-        return inner.initializeParameters(clients);
     }
 
     @Override
@@ -107,39 +90,10 @@ public final class HeterogeneousStrategy implements Strategy {
     }
 
     @Override
-    public AggregatedFit aggregateFit(int round, List<ClientFit> results, List<ClientFailure> failures) {
-        return inner.aggregateFit(round, results, failures);
-    }
-
-    @Override
-    public List<EvaluateInstruction> configureEvaluate(int round, Parameters parameters, ClientManager clients) {
-        return inner.configureEvaluate(round, parameters, clients);
-    }
-
-    @Override
-    public Optional<Evaluation> aggregateEvaluate(int round, List<ClientEvaluation> results, List<ClientFailure> failures) {
-        return inner.aggregateEvaluate(round, results, failures);
-    }
-
-    @Override
-    public Optional<Evaluation> evaluate(int round, Parameters parameters) {
-        return inner.evaluate(round, parameters);
-    }
-
-    @Override
     public String toString() {
         return inner + " with " + (stragglers == null ? "no stragglers" : stragglers) + ", "
                 + (dropouts == null ? "no dropouts" : dropouts);
     }
 
-    @Override
-    public boolean isFinished() {
-        return inner.isFinished();
-    }
-
     /** The inner strategy's workflow; it runs on this strategy's instructions, so stragglers and dropouts apply. */
-    @Override
-    public Optional<FitWorkflow> fitWorkflow() {
-        return inner.fitWorkflow();
-    }
 }
