@@ -124,6 +124,11 @@ final class DeployedData {
                 throw new ConfigException(what + " needs all partition.clients = " + k + " clients, but only " + clients.numAvailable()
                         + " connected within server.wait_for_clients = " + run.server().waitForClients() + " s");
             }
+            // exactly the federation's clients: an extra one (a stray process, a stale session) would count twice
+            if (clients.numAvailable() != k) {
+                throw new ConfigException(what + " needs exactly partition.clients = " + k + " clients, but " + clients.numAvailable()
+                        + " are connected: " + clients.all().stream().map(io.hanse.server.ClientProxy::id).toList());
+            }
             return exchange.run(run, clients);
         }
     }

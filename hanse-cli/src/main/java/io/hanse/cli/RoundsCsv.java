@@ -37,6 +37,11 @@ public final class RoundsCsv implements RoundListener, AutoCloseable {
      */
     public RoundsCsv(Path file, TrafficMeter traffic) {
         this.traffic = traffic;
+        // counted from here: traffic before the first round (a data preparation exchange) is in no round's row
+        if (traffic != null) {
+            this.lastUp = traffic.bytesUp();
+            this.lastDown = traffic.bytesDown();
+        }
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);

@@ -288,8 +288,8 @@ public final class UpdateCodec {
             while (!d.finished() && pos < out.length) {
                 pos += d.deflate(out, pos, out.length - pos);
             }
-            if (!d.finished()) {
-                return message; // no smaller
+            if (!d.finished() || pos >= message.length) {
+                return message; // no smaller, header included
             }
             ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
             b.put(MAGIC).put(VERSION).put((byte) CompressionMethod.DEFLATED.code()).putInt(n).putInt(message.length);

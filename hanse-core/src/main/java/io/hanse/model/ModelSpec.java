@@ -43,6 +43,11 @@ public record ModelSpec(String name, int[] inputShape, List<Layer> layers, Loss 
                         + "input ([T]) and a per-step dense output of shape [T, tokens]; got input " + Arrays.toString(inputShape)
                         + " and output " + Arrays.toString(out) + (last.perStep() ? "" : " (the last dense layer is not per_step)"));
             }
+            if (layers.get(0) instanceof Layer.Embedding e && e.vocabSize() > last.units()) {
+                // the targets are input tokens: each needs an output, or it would be clipped to another token
+                throw new IllegalArgumentException("model '" + name + "': next-token cross-entropy predicts the input tokens, but the "
+                        + "embedding has " + e.vocabSize() + " token ids and the output only " + last.units());
+            }
         } else if (last.perStep()) {
             throw new IllegalArgumentException("model '" + name + "': a per-step dense output layer needs loss next_token "
                     + "(one prediction per position); with " + loss + " the last dense layer must see the whole input");

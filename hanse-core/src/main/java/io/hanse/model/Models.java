@@ -54,7 +54,11 @@ public final class Models {
                 }
                 yield cnn(side, numClasses);
             }
-            case "char_lstm" -> charLstm(vocabSize > 0 ? vocabSize : numClasses, sequenceLength(name, inputShape), 8, 256, numClasses);
+            // a language model has an output per token: the vocabulary, at least the classes (the next tokens)
+            case "char_lstm" -> {
+                int tokens = Math.max(vocabSize, numClasses);
+                yield charLstm(tokens, sequenceLength(name, inputShape), 8, 256, tokens);
+            }
             case "text_lstm" -> textLstm(requireVocab(name, vocabSize), sequenceLength(name, inputShape), 64, 64, numClasses);
             case "text_transformer" -> textTransformer(requireVocab(name, vocabSize), sequenceLength(name, inputShape),
                     64, 4, 128, 0.1, numClasses);

@@ -83,7 +83,9 @@ public final class PreparationRound {
             // the proxy enforces the timeout itself; the extra second only guards against one that does not
             return f.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("client " + c.id() + " did not send its " + what + ": " + e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause();
+            throw new IllegalStateException("client " + c.id() + " did not send its " + what + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         } catch (TimeoutException e) {
             throw new IllegalStateException("client " + c.id() + " did not send its " + what + " within " + timeout.toSeconds() + " s", e);
         }

@@ -231,6 +231,9 @@ class ModelSpecTest {
         IllegalArgumentException flat = assertThrows(IllegalArgumentException.class, () -> new ModelSpec("f", new int[]{4},
                 List.of(Dense.perStep(5, Activation.LINEAR)), Loss.NEXT_TOKEN_CROSS_ENTROPY));
         assertTrue(flat.getMessage().contains("needs a [T, d] sequence"), flat.getMessage());
+        IllegalArgumentException tooFewOutputs = assertThrows(IllegalArgumentException.class, () -> new ModelSpec("lm", new int[]{4},
+                List.of(new Layer.Embedding(10, 2), new Layer.LSTM(3, true), Dense.perStep(5, Activation.LINEAR)), Loss.NEXT_TOKEN_CROSS_ENTROPY));
+        assertTrue(tooFewOutputs.getMessage().contains("10 token ids and the output only 5"), tooFewOutputs.getMessage());
     }
 
     @Test
@@ -344,7 +347,7 @@ class ModelSpecTest {
     void byName_buildsTheTextModels_takingTheVocabularyFromTheArgument() {
         // Execute / Assert
         assertEquals(Models.charLstm(80, 80), Models.byName("char_lstm", new int[]{80}, 80));
-        assertEquals(Models.charLstm(90, 80, 8, 256, 80), Models.byName("char_lstm", new int[]{80}, 80, 90));
+        assertEquals(Models.charLstm(90, 80, 8, 256, 90), Models.byName("char_lstm", new int[]{80}, 80, 90));
         assertEquals(Models.textLstm(10_000, 200, 2), Models.byName("text_lstm", new int[]{200}, 2, 10_000));
         assertEquals(Models.textTransformer(500, 30, 3), Models.byName("text_transformer", new int[]{30}, 3, 500));
         IllegalArgumentException noVocab = assertThrows(IllegalArgumentException.class, () -> Models.byName("text_lstm", new int[]{200}, 2));

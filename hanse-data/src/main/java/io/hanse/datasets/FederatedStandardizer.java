@@ -104,7 +104,7 @@ public final class FederatedStandardizer {
             if (s.features() != d) {
                 throw new IllegalArgumentException("a site has " + s.features() + " features, another " + d);
             }
-            n += s.count();
+            n = Math.addExact(n, s.count()); // counts may come from clients
             for (int j = 0; j < d; j++) {
                 sum[j] += s.sum[j];
                 sq[j] += s.sumOfSquares[j];

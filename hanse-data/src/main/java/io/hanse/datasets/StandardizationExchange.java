@@ -127,8 +127,8 @@ public final class StandardizationExchange {
         if (bytes.length != 12 + 16L * d) {
             throw new IllegalArgumentException(bytes.length + " bytes for " + d + " features, expected " + (12 + 16L * d));
         }
-        if (count < 0) {
-            throw new IllegalArgumentException("negative row count " + count);
+        if (count < 0 || count > 1L << 48) {
+            throw new IllegalArgumentException("row count " + count + " is invalid, allowed: 0 .. 2^48");
         }
         double[] sum = new double[d];
         double[] sq = new double[d];
@@ -139,6 +139,12 @@ public final class StandardizationExchange {
             sq[j] = finite(b.getDouble(), "sum of squares", j);
             if (sq[j] < 0) {
                 throw new IllegalArgumentException("negative sum of squares " + sq[j] + " for feature " + j);
+            }
+            // real rows satisfy (sum x)^2 <= n * sum x^2 (Cauchy-Schwarz); anything else would fake a variance
+            if (!Double.isFinite(count * sq[j]) || !Double.isFinite(sum[j] * sum[j])
+                    || sum[j] * sum[j] > count * sq[j] * (1 + 1e-9) + Double.MIN_NORMAL) {
+                throw new IllegalArgumentException("feature " + j + ": sum " + sum[j] + " and sum of squares " + sq[j]
+                        + " cannot come from " + count + " rows");
             }
         }
         return new FederatedStandardizer.SiteStatistics(count, sum, sq);

@@ -123,7 +123,10 @@ class StandardizationExchangeTest {
                 b -> { byte[] c = b.clone(); c[8] = 7; return c; },                    // wrong feature count
                 b -> { byte[] c = b.clone(); putDouble(c, 12, Double.NaN); return c; },// NaN sum
                 b -> { byte[] c = b.clone(); putDouble(c, 12 + 24, -1); return c; },   // negative sum of squares
-                b -> { byte[] c = b.clone(); c[7] = (byte) 0x80; return c; });         // negative count
+                b -> { byte[] c = b.clone(); c[7] = (byte) 0x80; return c; },          // negative count
+                b -> { byte[] c = b.clone(); c[0] = 1; c[1] = 0; c[2] = 0; c[3] = 0; c[4] = 0; c[5] = 0; c[6] = 0; c[7] = 0; return c; },
+                // 1 row cannot have the sums of 25: a faked variance
+                b -> { byte[] c = b.clone(); c[6] = 0x7f; return c; });                // a count beyond 2^48
         for (UnaryOperator<byte[]> t : tampers) {
             List<ClientProxy> proxies = List.of(new DirectProxy("good", good, b -> b), new DirectProxy("evil", bad, t));
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> StandardizationExchange.run(proxies, 3, TIMEOUT));

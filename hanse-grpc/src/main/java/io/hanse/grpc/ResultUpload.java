@@ -136,6 +136,10 @@ final class ResultUpload implements StreamObserver<ResultPart> {
             throw invalid("only a FIT result may carry a compressed update, this is " + (h.getError().isEmpty() ? "a " + t.type + " result" : "an error"));
         }
         if (compressed) {
+            if (!t.message.getConfigMap().containsKey(io.hanse.compression.Compression.UP)) {
+                throw invalid("a compressed update, but the task did not ask for one (its config has no "
+                        + io.hanse.compression.Compression.UP + ")");
+            }
             if (t.parameters == null) {
                 throw invalid("a compressed update needs the parameters sent with the task, and this task had none");
             }
@@ -151,7 +155,8 @@ final class ResultUpload implements StreamObserver<ResultPart> {
                 throw exhausted("the compressed update announces " + bytes + " bytes, more than the " + limit + " allowed");
             }
             maxChunks = Protocol.numChunks(bytes, server.maxChunkBytes) + 16;
-            raw = new java.io.ByteArrayOutputStream((int) bytes);
+            // grows with the chunks that arrive: an announced size reserves nothing before a byte is received
+            raw = new java.io.ByteArrayOutputStream((int) Math.min(bytes, 1 << 16));
             digest = Protocol.sha256();
         } else if (!h.getError().isEmpty()) {
             if (bytes != 0) {
@@ -178,7 +183,7 @@ final class ResultUpload implements StreamObserver<ResultPart> {
                 throw exhausted("the EXCHANGE reply announces " + bytes + " bytes, more than the " + limit + " allowed");
             }
             maxChunks = Protocol.numChunks(bytes, server.maxChunkBytes) + 16;
-            raw = new java.io.ByteArrayOutputStream((int) bytes);
+            raw = new java.io.ByteArrayOutputStream((int) Math.min(bytes, 1 << 16));
             digest = Protocol.sha256();
         } else {
             if (bytes <= 0) {

@@ -80,7 +80,8 @@ class MalformedMessagesFuzzTest {
         PUSH_GARBAGE, PUSH_MUTATED_HEADER, PUSH_CHUNK_TOO_LARGE, PUSH_MESSAGE_TOO_LARGE, PUSH_MORE_BYTES_THAN_ANNOUNCED,
         PUSH_UNDERANNOUNCED, PUSH_EMPTY_CHUNK, PUSH_ERROR_WITH_CHUNKS,
         COMPRESSED_TRUNCATED, COMPRESSED_WRONG_COUNT, COMPRESSED_INDEX_OUT_OF_RANGE, COMPRESSED_NAN_SCALE, COMPRESSED_NEGATIVE_SCALE,
-        COMPRESSED_BAD_METHOD, COMPRESSED_GARBAGE, COMPRESSED_NAN_VALUE, COMPRESSED_UNKNOWN_ENCODING
+        COMPRESSED_BAD_METHOD, COMPRESSED_GARBAGE, COMPRESSED_NAN_VALUE, COMPRESSED_UNKNOWN_ENCODING,
+        COMPRESSED_DEFLATE_BOMB
     }
 
     /** gRPC logs every oversized message with a stack trace through java.util.logging; quiet it here. */
@@ -481,7 +482,7 @@ class MalformedMessagesFuzzTest {
             case COMPRESSED_BAD_METHOD -> {
                 expected = Status.Code.INVALID_ARGUMENT;
                 byte[] m = compressed(random.nextInt(3));
-                m[5] = (byte) (random.nextBoolean() ? 0 : 4 + random.nextInt(200));
+                m[5] = (byte) (random.nextBoolean() ? 0 : 5 + random.nextInt(200)); // 4 is DEFLATED, a valid method
                 got = push(goodAsync, compressedPushOf(m));
             }
             case COMPRESSED_GARBAGE -> {
@@ -498,6 +499,22 @@ class MalformedMessagesFuzzTest {
                 } else {
                     le(m).putFloat(m.length - 4, Float.NaN);
                 }
+                got = push(goodAsync, compressedPushOf(m));
+            }
+            case COMPRESSED_DEFLATE_BOMB -> {
+                // a DEFLATED message announcing a huge inner message, or more than its stream holds
+                expected = Status.Code.INVALID_ARGUMENT;
+                byte[] inner = compressed(1);
+                java.util.zip.Deflater d = new java.util.zip.Deflater();
+                d.setInput(inner);
+                d.finish();
+                byte[] buf = new byte[inner.length + 64];
+                int len = d.deflate(buf);
+                d.end();
+                byte[] m = new byte[14 + len];
+                le(m).put(new byte[]{'H', 'N', 'S', 'C', 1, 4}).putInt(Fixtures.LAYOUT.totalSize())
+                        .putInt(random.nextBoolean() ? Integer.MAX_VALUE - random.nextInt(1000) : inner.length + 1 + random.nextInt(50));
+                System.arraycopy(buf, 0, m, 14, len);
                 got = push(goodAsync, compressedPushOf(m));
             }
             case COMPRESSED_UNKNOWN_ENCODING -> {
@@ -523,7 +540,8 @@ class MalformedMessagesFuzzTest {
             RegisterReply reg = good().register(RegisterRequest.newBuilder().setProtocolVersion(1).setClientId("fuzz").build());
             session = reg.getSessionId();
             CompletableFuture<FitResult> outstanding = transport.proxy("fuzz").orElseThrow()
-                    .fit(Fixtures.initial(), Scalars.of("server_round", 7), Duration.ofSeconds(120));
+                    // the task asks for a compressed update, so the compressed cases reach the decoder
+                    .fit(Fixtures.initial(), Scalars.of("server_round", 7, io.hanse.compression.Compression.UP, "int8"), Duration.ofSeconds(120));
             PullTaskReply pulled = good().pullTask(PullTaskRequest.newBuilder().setSessionId(session).setWaitMs(1000).build());
             task = pulled.getTask();
             assertEquals(7, task.getRound());

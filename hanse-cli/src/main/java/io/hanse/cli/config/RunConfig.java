@@ -339,6 +339,17 @@ public record RunConfig(String name, long seed, int rounds, double targetAccurac
         ConfigSection d = tree.section("data");
         String dataset = d.getChoice("dataset", "mnist", DATASETS);
         boolean shakespeare = dataset.equals("shakespeare");
+        // keys of one dataset set for another would be ignored; say so instead
+        for (String key : List.of("seq_len", "stride", "min_samples", "max_samples_per_client", "vocab_size", "vocab_client_top_words",
+                "vocab_min_client_docs", "vocab_min_clients")) {
+            boolean forShakespeare = !key.startsWith("vocab_");
+            boolean forImdb = key.equals("seq_len") || key.startsWith("vocab_");
+            if (d.has(key) && !(shakespeare && forShakespeare) && !(dataset.equals("imdb") && forImdb)) {
+                throw new ConfigException("data." + key + " applies to data.dataset = "
+                        + (forShakespeare && forImdb ? "\"shakespeare\" or \"imdb\"" : forShakespeare ? "\"shakespeare\"" : "\"imdb\"")
+                        + ", not \"" + dataset + "\"; remove it");
+            }
+        }
         Data data = new Data(dataset, d.getString("dir", null),
                 d.getInt("train_limit", 0, 0, Integer.MAX_VALUE), d.getInt("test_limit", 0, 0, Integer.MAX_VALUE),
                 d.getString("path", null), d.getChoice("format", "csv", List.of("csv", "sklearn", "libsvm")),

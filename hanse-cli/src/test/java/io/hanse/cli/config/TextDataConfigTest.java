@@ -70,4 +70,13 @@ class TextDataConfigTest {
         msg = error("[data]\ndataset = \"imdb\"\nvocab_min_clients = 0\n");
         assertTrue(msg.contains("data.vocab_min_clients = 0"), msg);
     }
+    @Test
+    void keysOfAnotherDataset_areRefusedNotIgnored() {
+        String mnist = error("[data]\ndataset = \"mnist\"\nseq_len = 50\n");
+        assertTrue(mnist.contains("data.seq_len applies to data.dataset = \"shakespeare\" or \"imdb\", not \"mnist\""), mnist);
+        String shakespeare = error("[data]\ndataset = \"shakespeare\"\nvocab_size = 500\n");
+        assertTrue(shakespeare.contains("data.vocab_size applies to data.dataset = \"imdb\""), shakespeare);
+        String imdb = error("[data]\ndataset = \"imdb\"\nstride = 3\n");
+        assertTrue(imdb.contains("data.stride applies to data.dataset = \"shakespeare\""), imdb);
+    }
 }

@@ -33,6 +33,9 @@ import java.util.Set;
  */
 public final class FederatedVocabulary {
 
+    /** Longest word (in UTF-8 bytes) a client reports; the tokenizer's words are far shorter. */
+    public static final int MAX_WORD_BYTES = 1024;
+
     private FederatedVocabulary() {
     }
 
@@ -77,7 +80,12 @@ public final class FederatedVocabulary {
             Set<String> seen = new HashSet<>();
             for (String doc : ownDocuments) {
                 seen.clear();
-                seen.addAll(WordTokenizer.tokenize(doc));
+                for (String w : WordTokenizer.tokenize(doc)) {
+                    // a word longer than a report may carry cannot be in the vocabulary, in a simulation or deployed
+                    if (w.length() <= MAX_WORD_BYTES / 4 || w.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_WORD_BYTES) {
+                        seen.add(w);
+                    }
+                }
                 for (String w : seen) {
                     df.merge(w, 1, Integer::sum);
                 }
@@ -119,21 +127,22 @@ public final class FederatedVocabulary {
 
     /** The server's step: the vocabulary from the clients' reports alone. */
     public static Vocabulary aggregate(Collection<ClientReport> reports, Settings settings) {
-        Map<String, Integer> total = new HashMap<>();
+        // long totals: reports come from clients, and int sums of their counts could wrap around
+        Map<String, Long> total = new HashMap<>();
         Map<String, Integer> clients = new HashMap<>();
         for (ClientReport r : reports) {
             r.counts().forEach((w, c) -> {
-                total.merge(w, c, Integer::sum);
+                total.merge(w, (long) c, Long::sum);
                 clients.merge(w, 1, Integer::sum);
             });
         }
-        List<Map.Entry<String, Integer>> kept = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : total.entrySet()) {
+        List<Map.Entry<String, Long>> kept = new ArrayList<>();
+        for (Map.Entry<String, Long> e : total.entrySet()) {
             if (clients.get(e.getKey()) >= settings.minClients()) {
                 kept.add(e);
             }
         }
-        kept.sort(BY_COUNT_THEN_WORD);
+        kept.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed().thenComparing(Map.Entry::getKey));
         int maxWords = settings.size() - Vocabulary.RESERVED;
         List<String> words = new ArrayList<>();
         for (int i = 0; i < Math.min(maxWords, kept.size()); i++) {

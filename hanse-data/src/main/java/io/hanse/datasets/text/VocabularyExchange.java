@@ -41,8 +41,8 @@ public final class VocabularyExchange {
     /** The protocol name. */
     public static final String PROTOCOL = "hanse.vocabulary";
 
-    /** Longest word (in UTF-8 bytes) a report may carry; the tokenizer's words are far shorter. */
-    static final int MAX_WORD_BYTES = 1024;
+    /** Longest word (in UTF-8 bytes) a report may carry. */
+    static final int MAX_WORD_BYTES = FederatedVocabulary.MAX_WORD_BYTES;
 
     private VocabularyExchange() {
     }
