@@ -131,6 +131,15 @@ public final class ServerCommand implements Callable<Integer> {
                 try (CentralizedEvaluator evaluator = new CentralizedEvaluator(engine.create(spec, run.seed(), run.simulation().intraOpThreads()),
                         evalSet, 1000, run.strategy().evaluateEvery())) {
                 io.hanse.strategy.Strategy strategy = SimulationRunner.serverStrategy(run, spec, evaluator);
+                // the strategy's own state (server optimizer moments, SCAFFOLD's c) is checkpointed with the model
+                state.trackStrategyState(strategy::serverState);
+                if (state.resumed()) {
+                    state.resumeStrategyState().ifPresent(saved -> {
+                        strategy.restoreServerState(saved);
+                        System.out.printf(Locale.ROOT, "restored the strategy's state after round %d (%d values)%n",
+                                state.resumeRound() - 1, saved.layout().totalSize());
+                    });
+                }
                 ServerConfig serverConfig = SimulationRunner.serverConfig(run)
                         .withMinAvailableClients(minAvailable(run), Server.seconds(s.waitForClients()));
 

@@ -2,7 +2,9 @@ package io.hanse.strategy;
 
 import io.hanse.core.Parameters;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -62,6 +64,24 @@ public class FedAvgM extends AggregatorStrategy {
     @Override
     protected boolean needsGlobal() {
         return serverOpt() || super.needsGlobal();
+    }
+
+    /** The server momentum's velocity, once a round with momentum has set it. */
+    @Override
+    public Optional<Parameters> serverState() {
+        if (velocity == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Parameters.wrap(new io.hanse.core.ParameterLayout(List.of(io.hanse.core.TensorSpec.of("fedavgm/velocity",
+                velocity.length))), velocity.clone()));
+    }
+
+    @Override
+    public void restoreServerState(Parameters state) {
+        if (state.layout().numTensors() != 1 || !state.layout().tensor(0).name().equals("fedavgm/velocity")) {
+            throw new IllegalArgumentException("FedAvgM state must be the tensor fedavgm/velocity, got " + state.layout());
+        }
+        velocity = state.flat().clone();
     }
 
     @Override

@@ -1,9 +1,13 @@
 package io.hanse.strategy;
 
+import io.hanse.core.ParameterLayout;
 import io.hanse.core.Parameters;
+import io.hanse.core.TensorSpec;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -81,6 +85,33 @@ public abstract class FedOpt extends AggregatorStrategy {
     @Override
     protected boolean needsGlobal() {
         return true;
+    }
+
+    /** The first and second moments {@code m} and {@code v}, once the first round has set them. */
+    @Override
+    public Optional<Parameters> serverState() {
+        if (m == null) {
+            return Optional.empty();
+        }
+        ParameterLayout layout = new ParameterLayout(List.of(TensorSpec.of("fedopt/m", m.length), TensorSpec.of("fedopt/v", v.length)));
+        float[] both = new float[m.length + v.length];
+        System.arraycopy(m, 0, both, 0, m.length);
+        System.arraycopy(v, 0, both, m.length, v.length);
+        return Optional.of(Parameters.wrap(layout, both));
+    }
+
+    @Override
+    public void restoreServerState(Parameters state) {
+        ParameterLayout l = state.layout();
+        if (l.numTensors() != 2 || !l.tensor(0).name().equals("fedopt/m") || !l.tensor(1).name().equals("fedopt/v")
+                || l.tensor(0).size() != l.tensor(1).size()) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + " state must be the tensors fedopt/m and fedopt/v of "
+                    + "equal size, got " + l);
+        }
+        float[] f = state.flat();
+        int n = l.tensor(0).size();
+        m = Arrays.copyOfRange(f, 0, n);
+        v = Arrays.copyOfRange(f, n, 2 * n);
     }
 
     @Override

@@ -65,6 +65,16 @@ public abstract class ForwardingStrategy implements Strategy {
     }
 
     @Override
+    public Optional<Parameters> serverState() {
+        return inner.serverState();
+    }
+
+    @Override
+    public void restoreServerState(Parameters state) {
+        inner.restoreServerState(state);
+    }
+
+    @Override
     public String toString() {
         return inner.toString();
     }

@@ -95,6 +95,17 @@ public class Scaffold extends FedAvg {
         return controlVariate;
     }
 
+    /** The server control variate c, once the first round has set it (it has the model's layout). */
+    @Override
+    public java.util.Optional<Parameters> serverState() {
+        return java.util.Optional.ofNullable(controlVariate);
+    }
+
+    @Override
+    public void restoreServerState(Parameters state) {
+        controlVariate = state; // configureFit checks it against the model's layout
+    }
+
     @Override
     public List<FitInstruction> configureFit(int round, Parameters parameters, ClientManager clients) {
         if (controlVariate == null) {

@@ -54,4 +54,24 @@ public interface Strategy {
     default Optional<FitWorkflow> fitWorkflow() {
         return Optional.empty();
     }
+
+    /**
+     * What the strategy itself carries from round to round (a server optimizer's moments, SCAFFOLD's control
+     * variate), as named tensors, for the server's checkpoint after each round; empty when it carries nothing (yet).
+     * A resumed run hands it back to {@link #restoreServerState}, so it computes what an uninterrupted run would.
+     * Decorators must forward both.
+     */
+    default Optional<Parameters> serverState() {
+        return Optional.empty();
+    }
+
+    /**
+     * Restores what {@link #serverState} returned after the round before the one the run resumes at.
+     *
+     * @throws IllegalArgumentException if the state is not this strategy's (other names or sizes)
+     */
+    default void restoreServerState(Parameters state) {
+        throw new IllegalArgumentException(getClass().getSimpleName() + " keeps no state between rounds, but a state with "
+                + state.layout().numTensors() + " tensors was given");
+    }
 }

@@ -49,6 +49,8 @@ public final class ServerState implements RoundListener, AutoCloseable {
 
     public static final String DB_FILE = "state.db";
     public static final String CHECKPOINT_DIR = "checkpoints";
+    /** Directory of the strategy's own state after each round (server optimizer moments, control variates). */
+    public static final String STRATEGY_DIR = "strategy-state";
     static final String LOCK_FILE = ".lock";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,6 +64,8 @@ public final class ServerState implements RoundListener, AutoCloseable {
     private final int resumeRound;
     private final Parameters resumeParameters;
     private final List<RoundRecord> previousRounds;
+    private volatile java.util.function.Supplier<Optional<Parameters>> strategyState;
+    private Checkpoints strategyCheckpoints;
 
     private ServerState(Path dir, FileChannel lockChannel, FileLock lock, RunStore store, Checkpoints checkpoints,
                         RunStore.RunInfo run, boolean resumed, int resumeRound, Parameters resumeParameters,
@@ -382,6 +386,38 @@ public final class ServerState implements RoundListener, AutoCloseable {
         return checkpoints;
     }
 
+    /**
+     * Checkpoints {@code state}'s value (e.g. {@code strategy::serverState}) with every round's model, so that
+     * {@link #resumeStrategyState} can hand it back after a restart.
+     */
+    public void trackStrategyState(java.util.function.Supplier<Optional<Parameters>> state) {
+        this.strategyState = state;
+    }
+
+    /**
+     * The strategy state checkpointed with the model of round {@link #resumeRound()} - 1, or empty (a new run, a
+     * stateless strategy, or a state directory written before strategy state was kept: the strategy then starts
+     * afresh, as it would have before).
+     */
+    public Optional<Parameters> resumeStrategyState() {
+        if (!resumed || resumeRound <= 1 || !Files.isDirectory(dir.resolve(STRATEGY_DIR))) {
+            return Optional.empty();
+        }
+        try {
+            return strategyCheckpoints().read(resumeRound - 1).map(Checkpoints.Checkpoint::parameters);
+        } catch (IOException e) {
+            throw new StateException("cannot read the strategy state of round " + (resumeRound - 1) + " in "
+                    + dir.resolve(STRATEGY_DIR) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized Checkpoints strategyCheckpoints() throws IOException {
+        if (strategyCheckpoints == null) {
+            strategyCheckpoints = new Checkpoints(dir.resolve(STRATEGY_DIR), checkpoints.keep());
+        }
+        return strategyCheckpoints;
+    }
+
     /** Records that a client was seen (its properties as JSON, may be null). */
     public void recordClient(String clientId, String propertiesJson) {
         store.recordClient(clientId, propertiesJson);
@@ -402,6 +438,16 @@ public final class ServerState implements RoundListener, AutoCloseable {
             } catch (IOException e) {
                 throw new StateException("cannot write the checkpoint of round " + record.round() + " to "
                         + checkpoints.path(record.round()) + ": " + e.getMessage(), e);
+            }
+            java.util.function.Supplier<Optional<Parameters>> s = strategyState;
+            Optional<Parameters> state = s == null ? Optional.empty() : s.get();
+            if (state.isPresent()) {
+                try {
+                    strategyCheckpoints().write(record.round(), state.get());
+                } catch (IOException e) {
+                    throw new StateException("cannot write the strategy state of round " + record.round() + " to "
+                            + dir.resolve(STRATEGY_DIR) + ": " + e.getMessage(), e);
+                }
             }
         }
         store.recordRound(record, file);

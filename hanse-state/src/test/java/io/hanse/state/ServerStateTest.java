@@ -37,6 +37,35 @@ class ServerStateTest {
     }
 
     @Test
+    void strategyStateIsCheckpointedWithEachRound_andHandedBackOnResume() {
+        // a stand-in for a server optimizer's moments: different after every round
+        Parameters[] after = new Parameters[5];
+        try (ServerState state = ServerState.open(stateDir(), CONFIG, 7, 10, false)) {
+            int[] round = {0};
+            state.trackStrategyState(() -> round[0] == 0 ? java.util.Optional.empty() : java.util.Optional.of(after[round[0]]));
+            for (int r = 1; r <= 4; r++) {
+                round[0] = r;
+                after[r] = Samples.parameters(100 + r);
+                state.onRoundCompleted(Samples.fullRound(r), Samples.parameters(r));
+            }
+            assertTrue(state.resumeStrategyState().isEmpty(), "a new run has nothing to resume");
+        }
+        try (ServerState state = ServerState.open(stateDir(), CONFIG, 7, 10, true)) {
+            assertEquals(5, state.resumeRound());
+            assertEquals(after[4], state.resumeStrategyState().orElseThrow());
+        }
+    }
+
+    @Test
+    void aStateDirWithoutStrategyState_resumesWithNone() {
+        runRounds(1, 3);
+        try (ServerState state = ServerState.open(stateDir(), CONFIG, 7, 10, true)) {
+            assertEquals(4, state.resumeRound());
+            assertTrue(state.resumeStrategyState().isEmpty());
+        }
+    }
+
+    @Test
     void newRunStartsAtRoundOneWithoutParameters() {
         try (ServerState state = ServerState.open(stateDir(), CONFIG, 7, 10, false)) {
             assertFalse(state.resumed());

@@ -119,7 +119,8 @@ class DeploymentIT {
         // Prepare
         int port = freePort();
         int rounds = 8;
-        Path config = config("resume", port, 10, rounds, "2nn", 1, 10, "");
+        // FedAvgM with server momentum: the server's velocity must survive the crash too (it is checkpointed per round)
+        Path config = config("resume", port, 10, rounds, "2nn", 1, 10, "name = \"fedavgm\"\nserver_momentum = 0.9\n");
         assertEquals(0, Main.execute("simulate", "--config", config.toString(), "--out", dir.resolve("sim").toString()));
         HanseProcess first = server("server-1", config, dir.resolve("out"));
         List<HanseProcess> clients = clients(config, port, 10, List.of());
@@ -134,6 +135,7 @@ class DeploymentIT {
         // Assert
         assertEquals(0, exit, second.tail());
         assertTrue(second.output().stream().anyMatch(l -> l.contains("resuming")), second.tail());
+        assertTrue(second.output().stream().anyMatch(l -> l.startsWith("restored the strategy's state after round")), second.tail());
         List<String> roundNumbers = column(dir.resolve("out/rounds.csv"), "round");
         List<String> expected = new ArrayList<>();
         for (int r = 0; r <= rounds; r++) {
