@@ -133,6 +133,12 @@ public final class ServerCommand implements Callable<Integer> {
                 io.hanse.strategy.Strategy strategy = SimulationRunner.serverStrategy(run, spec, evaluator);
                 // the strategy's own state (server optimizer moments, SCAFFOLD's c) is checkpointed with the model
                 state.trackStrategyState(strategy::serverState);
+                if (state.resumed() && run.privacy().enabled() && state.resumeRound() > 1) {
+                    // LIMITATION: the accountant's composition is not checkpointed; say so rather than under-report silently
+                    System.err.printf(Locale.ROOT, "warning: privacy accounting restarts at round %d: the epsilon reported from here on "
+                            + "counts only the rounds since the restart, not rounds 1-%d; the budget is enforced on that count too%n",
+                            state.resumeRound(), state.resumeRound() - 1);
+                }
                 if (state.resumed()) {
                     state.resumeStrategyState().ifPresent(saved -> {
                         strategy.restoreServerState(saved);
