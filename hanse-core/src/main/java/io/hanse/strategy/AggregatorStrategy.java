@@ -9,9 +9,6 @@ import io.hanse.strategy.robust.NormBounded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.function.BiFunction;
-import java.util.function.IntFunction;
 
 /**
  * FedAvg (McMahan et al. 2017) with a pluggable aggregation rule: client sampling, configs, evaluation and
@@ -136,10 +133,8 @@ public class AggregatorStrategy extends FedAvg {
      * FedAvg's options, returning the concrete builder type, plus {@code norm_bound}; the base of the builders
      * of every strategy built on {@link AggregatorStrategy}.
      */
-    public abstract static class BaseBuilder<B extends BaseBuilder<B>> extends FedAvg.Builder {
+    public abstract static class BaseBuilder<B extends BaseBuilder<B>> extends FedAvg.TypedBuilder<B> {
         double normBound = Double.NaN;
-
-        protected abstract B self();
 
         /**
          * Clips each client's update {@code x_k - global} to L2 norm {@code bound} before the rule (Sun et al.
@@ -155,14 +150,6 @@ public class AggregatorStrategy extends FedAvg {
 
         @Override
         public abstract AggregatorStrategy build();
-
-        /** FedAvg's build-time check: {@code min_available_clients >= min_fit_clients}. */
-        protected void checkClientCounts() {
-            if (minAvailableClients < minFitClients) {
-                throw new IllegalArgumentException("min_available_clients = " + minAvailableClients
-                        + " is below min_fit_clients = " + minFitClients);
-            }
-        }
 
         /** A {@code [0, 1)} value, e.g. a decay rate, or an exception naming {@code key}. */
         protected static double inUnitInterval(String key, double value) {
@@ -180,64 +167,5 @@ public class AggregatorStrategy extends FedAvg {
             return value;
         }
 
-        @Override
-        public B fractionFit(double c) {
-            super.fractionFit(c);
-            return self();
-        }
-
-        @Override
-        public B fractionEvaluate(double c) {
-            super.fractionEvaluate(c);
-            return self();
-        }
-
-        @Override
-        public B minFitClients(int n) {
-            super.minFitClients(n);
-            return self();
-        }
-
-        @Override
-        public B minEvaluateClients(int n) {
-            super.minEvaluateClients(n);
-            return self();
-        }
-
-        @Override
-        public B minAvailableClients(int n) {
-            super.minAvailableClients(n);
-            return self();
-        }
-
-        @Override
-        public B seed(long s) {
-            super.seed(s);
-            return self();
-        }
-
-        @Override
-        public B initialParameters(Parameters p) {
-            super.initialParameters(p);
-            return self();
-        }
-
-        @Override
-        public B fitConfig(IntFunction<Scalars> f) {
-            super.fitConfig(f);
-            return self();
-        }
-
-        @Override
-        public B evaluateConfig(IntFunction<Scalars> f) {
-            super.evaluateConfig(f);
-            return self();
-        }
-
-        @Override
-        public B evaluateFunction(BiFunction<Integer, Parameters, Optional<Evaluation>> f) {
-            super.evaluateFunction(f);
-            return self();
-        }
     }
 }

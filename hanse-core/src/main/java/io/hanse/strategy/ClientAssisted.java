@@ -6,8 +6,6 @@ import io.hanse.core.Scalars;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -122,79 +120,12 @@ final class ClientAssisted {
      * {@link FedAvg.Builder}'s options, each setter returning the concrete builder so that options chain
      * in any order: {@code FedProx.builder(0.01).fractionFit(0.1).minFitClients(10).build()}.
      */
-    abstract static class Builder<B extends Builder<B>> extends FedAvg.Builder {
+    abstract static class Builder<B extends Builder<B>> extends FedAvg.TypedBuilder<B> {
 
+        @Override
         @SuppressWarnings("unchecked")
-        final B self() {
+        protected final B self() {
             return (B) this;
-        }
-
-        @Override
-        public B fractionFit(double c) {
-            super.fractionFit(c);
-            return self();
-        }
-
-        @Override
-        public B fractionEvaluate(double c) {
-            super.fractionEvaluate(c);
-            return self();
-        }
-
-        @Override
-        public B minFitClients(int n) {
-            super.minFitClients(n);
-            return self();
-        }
-
-        @Override
-        public B minEvaluateClients(int n) {
-            super.minEvaluateClients(n);
-            return self();
-        }
-
-        @Override
-        public B minAvailableClients(int n) {
-            super.minAvailableClients(n);
-            return self();
-        }
-
-        @Override
-        public B seed(long s) {
-            super.seed(s);
-            return self();
-        }
-
-        @Override
-        public B initialParameters(Parameters p) {
-            super.initialParameters(p);
-            return self();
-        }
-
-        @Override
-        public B fitConfig(IntFunction<Scalars> f) {
-            super.fitConfig(f);
-            return self();
-        }
-
-        @Override
-        public B evaluateConfig(IntFunction<Scalars> f) {
-            super.evaluateConfig(f);
-            return self();
-        }
-
-        @Override
-        public B evaluateFunction(BiFunction<Integer, Parameters, java.util.Optional<Evaluation>> f) {
-            super.evaluateFunction(f);
-            return self();
-        }
-
-        /** The checks of {@link FedAvg.Builder#build()}. */
-        final void validate() {
-            if (minAvailableClients < minFitClients) {
-                throw new IllegalArgumentException("min_available_clients = " + minAvailableClients
-                        + " is below min_fit_clients = " + minFitClients);
-            }
         }
 
         @Override

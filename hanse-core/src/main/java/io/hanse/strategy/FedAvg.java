@@ -245,11 +245,16 @@ public class FedAvg implements Strategy {
         }
 
         public FedAvg build() {
+            checkClientCounts();
+            return new FedAvg(this);
+        }
+
+        /** The build-time check of every FedAvg-based strategy: {@code min_available_clients >= min_fit_clients}. */
+        protected void checkClientCounts() {
             if (minAvailableClients < minFitClients) {
                 throw new IllegalArgumentException("min_available_clients = " + minAvailableClients
                         + " is below min_fit_clients = " + minFitClients);
             }
-            return new FedAvg(this);
         }
 
         static int atLeast(String key, int value, int min) {
@@ -257,6 +262,75 @@ public class FedAvg implements Strategy {
                 throw new IllegalArgumentException(key + " = " + value + " is invalid, allowed: >= " + min);
             }
             return value;
+        }
+    }
+    /**
+     * {@link Builder}'s options with every setter returning the concrete builder {@code B}, so that a strategy's own
+     * options and FedAvg's chain in any order: {@code FedProx.builder(0.01).fractionFit(0.1).minFitClients(10)}.
+     */
+    public abstract static class TypedBuilder<B extends TypedBuilder<B>> extends Builder {
+
+        /** This builder as its concrete type. */
+        protected abstract B self();
+
+        @Override
+        public B fractionFit(double c) {
+            super.fractionFit(c);
+            return self();
+        }
+
+        @Override
+        public B fractionEvaluate(double c) {
+            super.fractionEvaluate(c);
+            return self();
+        }
+
+        @Override
+        public B minFitClients(int n) {
+            super.minFitClients(n);
+            return self();
+        }
+
+        @Override
+        public B minEvaluateClients(int n) {
+            super.minEvaluateClients(n);
+            return self();
+        }
+
+        @Override
+        public B minAvailableClients(int n) {
+            super.minAvailableClients(n);
+            return self();
+        }
+
+        @Override
+        public B seed(long s) {
+            super.seed(s);
+            return self();
+        }
+
+        @Override
+        public B initialParameters(Parameters p) {
+            super.initialParameters(p);
+            return self();
+        }
+
+        @Override
+        public B fitConfig(IntFunction<Scalars> f) {
+            super.fitConfig(f);
+            return self();
+        }
+
+        @Override
+        public B evaluateConfig(IntFunction<Scalars> f) {
+            super.evaluateConfig(f);
+            return self();
+        }
+
+        @Override
+        public B evaluateFunction(BiFunction<Integer, Parameters, Optional<Evaluation>> f) {
+            super.evaluateFunction(f);
+            return self();
         }
     }
 }

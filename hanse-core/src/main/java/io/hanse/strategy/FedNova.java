@@ -218,7 +218,7 @@ public class FedNova extends FedAvg {
 
         @Override
         public FedNova build() {
-            validate();
+            checkClientCounts();
             return new FedNova(this);
         }
     }

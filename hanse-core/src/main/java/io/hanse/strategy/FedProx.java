@@ -79,7 +79,7 @@ public class FedProx extends FedAvg {
 
         @Override
         public FedProx build() {
-            validate();
+            checkClientCounts();
             return new FedProx(this);
         }
     }

@@ -169,7 +169,7 @@ public class QFedAvg extends FedAvg {
 
         @Override
         public QFedAvg build() {
-            validate();
+            checkClientCounts();
             return new QFedAvg(this);
         }
     }

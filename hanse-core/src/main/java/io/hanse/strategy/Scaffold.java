@@ -237,7 +237,7 @@ public class Scaffold extends FedAvg {
 
         @Override
         public Scaffold build() {
-            validate();
+            checkClientCounts();
             return new Scaffold(this);
         }
     }
