@@ -279,8 +279,16 @@ public final class DataFetcher {
     }
 
     private void download(String url, Path target) throws IOException {
+        download(http, url, target, Duration.ofSeconds(60), log);
+    }
+
+    /**
+     * Downloads {@code url} into {@code target} (deleted again unless the server answered 200), logging the URL;
+     * failures name the cause chain (e.g. an unresolvable host).
+     */
+    public static void download(HttpClient http, String url, Path target, Duration timeout, Consumer<String> log) throws IOException {
         log.accept("downloading " + url);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                 .header("User-Agent", "hanse-data").GET().build();
         HttpResponse<Path> response;
         try {

@@ -3,10 +3,7 @@ package io.hanse.datasets.text;
 import io.hanse.datasets.DataFetcher;
 import io.hanse.datasets.TarReader;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -121,22 +118,7 @@ public final class ShakespeareFetcher {
     }
 
     private void download(Path target) throws IOException {
-        log.accept("downloading " + TARBALL_URL);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(TARBALL_URL)).timeout(Duration.ofSeconds(120))
-                .header("User-Agent", "hanse-data").GET().build();
-        HttpResponse<Path> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofFile(target));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while downloading", e);
-        } catch (IOException e) {
-            throw new IOException("cannot download: " + e, e);
-        }
-        if (response.statusCode() != 200) {
-            Files.deleteIfExists(target);
-            throw new IOException("HTTP " + response.statusCode());
-        }
+        DataFetcher.download(http, TARBALL_URL, target, Duration.ofSeconds(120), log);
     }
 
     static String sha256(Path file) throws IOException {
