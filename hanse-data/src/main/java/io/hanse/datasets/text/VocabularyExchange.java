@@ -41,9 +41,6 @@ public final class VocabularyExchange {
     /** The protocol name. */
     public static final String PROTOCOL = "hanse.vocabulary";
 
-    /** Longest word (in UTF-8 bytes) a report may carry. */
-    static final int MAX_WORD_BYTES = FederatedVocabulary.MAX_WORD_BYTES;
-
     private VocabularyExchange() {
     }
 
@@ -179,8 +176,8 @@ public final class VocabularyExchange {
 
     private static String readWord(ByteBuffer b) {
         int len = Short.toUnsignedInt(b.getShort());
-        if (len == 0 || len > MAX_WORD_BYTES) {
-            throw new IllegalArgumentException("a word of " + len + " bytes, allowed 1 .. " + MAX_WORD_BYTES);
+        if (len == 0 || len > FederatedVocabulary.MAX_WORD_BYTES) {
+            throw new IllegalArgumentException("a word of " + len + " bytes, allowed 1 .. " + FederatedVocabulary.MAX_WORD_BYTES);
         }
         byte[] utf8 = new byte[len];
         b.get(utf8);

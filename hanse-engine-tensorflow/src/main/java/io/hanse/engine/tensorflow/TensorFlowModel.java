@@ -650,7 +650,7 @@ final class TensorFlowModel implements TrainableModel {
                     wOutputs[i] = read.asOutput();
                 }
                 Operand<TFloat32> out = forward(xs.get(s), w, numDropout > 0 ? dropoutSeed : null, (long) s * numDropout);
-                Operand<TFloat32> loss = tf.math.mean(exampleLosses(out, ys.get(s), xs.get(s)), tf.constant(0));
+                Operand<TFloat32> loss = tf.math.mean(exampleLosses(out, targets(xs.get(s), ys.get(s))), tf.constant(0));
                 if (key.decay()) {
                     List<Operand<TFloat32>> squares = new ArrayList<>();
                     for (Operand<TFloat32> wi : w) {
@@ -1085,13 +1085,19 @@ final class TensorFlowModel implements TrainableModel {
         return tf.clipByValue(targets, tf.constant(0), tf.constant(numOutputs - 1));
     }
 
-    /** Per-example loss, shape {@code [b]}; {@code x} is the input, whose tokens a language model predicts. */
+    /** What the outputs are scored against: the labels, or for a language model its {@link #nextTokens}. */
     @SuppressWarnings("unchecked")
-    private Operand<TFloat32> exampleLosses(Operand<TFloat32> out, Operand<? extends TType> y, Operand<TFloat32> x) {
+    private Operand<? extends TType> targets(Operand<TFloat32> x, Operand<? extends TType> y) {
+        return nextToken ? nextTokens(x, (Operand<TInt32>) y) : y;
+    }
+
+    /** Per-example loss, shape {@code [b]}, against {@link #targets}. */
+    @SuppressWarnings("unchecked")
+    private Operand<TFloat32> exampleLosses(Operand<TFloat32> out, Operand<? extends TType> y) {
         if (nextToken) {
             // mean cross-entropy over the T positions of each example (the dense op, as below)
             int steps = inputSize;
-            Operand<TInt32> targets = tf.reshape(nextTokens(x, (Operand<TInt32>) y), tf.constant(new int[]{-1}));
+            Operand<TInt32> targets = tf.reshape((Operand<TInt32>) y, tf.constant(new int[]{-1}));
             Operand<TFloat32> oneHot = tf.oneHot(targets, tf.constant(numOutputs), tf.constant(1f), tf.constant(0f));
             Operand<TFloat32> logits = tf.reshape(out, tf.constant(new int[]{-1, numOutputs}));
             Operand<TFloat32> perPosition = tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss();
@@ -1122,10 +1128,11 @@ final class TensorFlowModel implements TrainableModel {
                     ? tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)))
                     : tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1)));
             Operand<TFloat32> out = forward(x, vars, null, 0);
-            lossSum = tf.reduceSum(exampleLosses(out, y, x), tf.constant(0));
+            Operand<? extends TType> targets = targets(x, y);
+            lossSum = tf.reduceSum(exampleLosses(out, targets), tf.constant(0));
             if (classification) {
                 @SuppressWarnings("unchecked")
-                Operand<TInt32> labels = nextToken ? nextTokens(x, (Operand<TInt32>) y) : (Operand<TInt32>) y;
+                Operand<TInt32> labels = (Operand<TInt32>) targets;
                 // a language model counts correct positions: argmax over the tokens of every position
                 Operand<TInt32> predicted = tf.math.argMax(out, tf.constant(nextToken ? 2 : 1), TInt32.class);
                 Operand<TInt32> hits = tf.dtypes.cast(tf.math.equal(predicted, labels), TInt32.class);
@@ -1162,7 +1169,7 @@ final class TensorFlowModel implements TrainableModel {
                 wrt[vars.size()] = x.asOutput();
             }
             Operand<TInt64> seed = numDropout > 0 ? tf.constant(new long[]{0x1234, 0x5678}) : null;
-            loss = tf.math.mean(exampleLosses(forward(x, w, seed, 0), y, x), tf.constant(0));
+            loss = tf.math.mean(exampleLosses(forward(x, w, seed, 0), targets(x, y)), tf.constant(0));
             gradients = graph.addGradients(loss.asOutput(), wrt);
         }
     }
